@@ -1,0 +1,104 @@
+#include "core/check.h"
+
+#include <cmath>
+
+namespace irk {
+
+void check_size(int64_t v, const char* name) {
+  if (v <= 0) invalid("%s must be > 0, got %lld", name, static_cast<long long>(v));
+}
+
+void check_finite(double v, const char* name) {
+  if (!std::isfinite(v)) invalid("%s must be finite, got %g", name, v);
+}
+
+void check_finite_rows(const float* x, int64_t rows, int64_t d, const char* name) {
+  for (int64_t i = 0; i < rows; ++i) {
+    const float* r = x + i * d;
+    float acc = 0.f;
+    for (int64_t k = 0; k < d; ++k) acc += r[k] * 0.f;  // NaN or Inf anywhere makes acc NaN
+    if (acc != 0.f) {
+      for (int64_t k = 0; k < d; ++k)
+        if (!std::isfinite(r[k]))
+          invalid("%s row %lld column %lld is %s", name, static_cast<long long>(i),
+                  static_cast<long long>(k), std::isnan(r[k]) ? "NaN" : "Inf");
+    }
+  }
+}
+
+void check_distance(const irk_distance* dist) {
+  check_ptr(dist, "dist");
+  switch (dist->kind) {
+    case IRK_DIST_COSINE:
+      if (!dist->normalize) invalid("dist: cosine similarity requires normalize = 1 (PML CosineSimilarity)");
+      break;
+    case IRK_DIST_DOT:
+    case IRK_DIST_L2:
+    case IRK_DIST_SQUARED_L2:
+      break;
+    default:
+      invalid("dist: unknown kind %d (expected 0 cosine, 1 dot, 2 L2, 3 squared L2)", static_cast<int>(dist->kind));
+  }
+  if (!std::isfinite(dist->power) || dist->power <= 0) invalid("dist: power must be finite and > 0, got %g", dist->power);
+}
+
+Batch check_batch(const irk_batch* batch) {
+  check_ptr(batch, "batch");
+  Batch b{};
+  check_ptr(batch->emb, "batch.emb");
+  check_ptr(batch->labels, "batch.labels");
+  check_size(batch->n, "batch.n");
+  check_size(batch->d, "batch.d");
+  b.x = batch->emb;
+  b.xlab = batch->labels;
+  b.n = batch->n;
+  b.d = batch->d;
+  check_finite_rows(b.x, b.n, b.d, "batch.emb");
+  if (batch->ref_emb == nullptr) {
+    if (batch->ref_labels != nullptr) invalid("batch.ref_labels given without batch.ref_emb");
+    b.y = b.x;
+    b.ylab = b.xlab;
+    b.m = b.n;
+    b.self = true;
+  } else {
+    check_ptr(batch->ref_labels, "batch.ref_labels");
+    check_size(batch->m, "batch.m");
+    b.y = batch->ref_emb;
+    b.ylab = batch->ref_labels;
+    b.m = batch->m;
+    b.self = false;
+    check_finite_rows(b.y, b.m, b.d, "batch.ref_emb");
+  }
+  return b;
+}
+
+namespace {
+void check_index_list(const int64_t* v, int64_t count, int width, const int64_t* bounds, const char* name) {
+  if (count < 0) invalid("%s count must be >= 0, got %lld", name, static_cast<long long>(count));
+  if (count == 0) return;
+  check_ptr(v, name);
+  for (int64_t i = 0; i < count; ++i)
+    for (int c = 0; c < width; ++c) {
+      int64_t idx = v[i * width + c];
+      if (idx < 0 || idx >= bounds[c])
+        invalid("%s[%lld][%d] = %lld is out of range [0, %lld)", name, static_cast<long long>(i), c,
+                static_cast<long long>(idx), static_cast<long long>(bounds[c]));
+    }
+}
+}  // namespace
+
+void check_tuples(const irk_tuples* t, int64_t n, int64_t m) {
+  if (t == nullptr) return;
+  const int64_t pair_bounds[2] = {n, m};
+  const int64_t triplet_bounds[3] = {n, m, m};
+  if (t->kind == IRK_TUPLES_PAIRS) {
+    check_index_list(t->pos, t->n_pos, 2, pair_bounds, "tuples.pos");
+    check_index_list(t->neg, t->n_neg, 2, pair_bounds, "tuples.neg");
+  } else if (t->kind == IRK_TUPLES_TRIPLETS) {
+    check_index_list(t->triplets, t->n_triplets, 3, triplet_bounds, "tuples.triplets");
+  } else {
+    invalid("tuples.kind must be IRK_TUPLES_PAIRS (1) or IRK_TUPLES_TRIPLETS (2), got %d", static_cast<int>(t->kind));
+  }
+}
+
+}  // namespace irk

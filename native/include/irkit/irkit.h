@@ -278,6 +278,15 @@ IRK_API irk_status irk_retrieval_metrics(const irk_context* ctx, const int64_t* 
                                          int64_t num_recall_ks, irk_metrics* out,
                                          double* recall_at_k);
 
+/* Revisited Oxford/Paris mAP (Radenovic et al. 2018, revisitop compute_map): ranks [n x m] lists
+ * database ids best first; query q's easy/hard/junk ids are ids[off[q] .. off[q+1]) (off: n+1 entries).
+ * out_map = {easy, medium, hard} as fractions; queries without positives skipped (NaN if all). */
+IRK_API irk_status irk_revisited_map(const irk_context* ctx, const int64_t* ranks, int64_t n,
+                                     int64_t m, const int64_t* easy_off, const int64_t* easy_ids,
+                                     const int64_t* hard_off, const int64_t* hard_ids,
+                                     const int64_t* junk_off, const int64_t* junk_ids,
+                                     double out_map[3]);
+
 #ifdef __cplusplus
 }
 #endif

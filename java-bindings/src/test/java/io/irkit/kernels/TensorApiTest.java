@@ -1,0 +1,77 @@
+package io.irkit.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.Random;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The tensor API is zero-copy and agrees with the array API; its gradient feeds autograd. */
+class TensorApiTest {
+  private static final int N = 16, D = 8;
+
+  @BeforeAll
+  static void loadTorch() {
+    TorchRuntime.init();
+  }
+
+  static float[] values(Tensor t) {
+    float[] out = new float[(int) t.numel()];
+    t.contiguous().data_ptr_float().get(out);
+    return out;
+  }
+
+  @Test
+  void lossGradientGoesIntoAutograd() {
+    Random r = new Random(9);
+    float[] x = Data.gaussian(r, N, D);
+    long[] y = Data.labels(r, N, 4);
+    Tensor emb = Tensor.create(x, N, D).set_requires_grad(true);
+    Tensor labels = Tensor.create(y);
+    MinedTuples mined = new MultiSimilarityMiner().mine(emb, labels);
+    assertEquals(new MultiSimilarityMiner().mine(x, y, D), mined);
+    LossResult res = new MultiSimilarityLoss().compute(emb, labels, mined);
+    LossArrays arrays = new MultiSimilarityLoss().compute(x, y, D, mined);
+    assertEquals(arrays.loss(), res.loss());
+    assertArrayEquals(arrays.grad(), values(res.grad()));
+    assertNull(res.gradRef());
+    res.backward(emb);
+    assertArrayEquals(arrays.grad(), values(emb.grad()));
+  }
+
+  @Test
+  void inputIsReadInPlace() {
+    Tensor emb = Tensor.create(new float[] {1, 0, 0, 1}, 2, 2);
+    Tensor d1 = Distance.lp(false, 1).pairwise(emb, null);
+    emb.data_ptr_float().put(2, 3f); // mutate the tensor's own memory
+    Tensor d2 = Distance.lp(false, 1).pairwise(emb, null);
+    assertEquals((float) Math.sqrt(2), values(d1)[1], 1e-6);
+    assertEquals((float) Math.sqrt(10), values(d2)[1], 1e-6);
+  }
+
+  @Test
+  void pairwiseMatchesBruteForce() {
+    Random r = new Random(2);
+    float[] x = Data.gaussian(r, 5, 3), yv = Data.gaussian(r, 4, 3);
+    float[] cos = Distance.cosine().pairwise(x, yv, 3);
+    float[] l2 = Distance.lp(false, 1).pairwise(x, yv, 3);
+    float[] sq = Distance.squaredL2(false).pairwise(x, yv, 3);
+    for (int i = 0; i < 5; i++)
+      for (int j = 0; j < 4; j++) {
+        double dot = 0, nx = 0, ny = 0, diff = 0;
+        for (int k = 0; k < 3; k++) {
+          double a = x[i * 3 + k], b = yv[j * 3 + k];
+          dot += a * b;
+          nx += a * a;
+          ny += b * b;
+          diff += (a - b) * (a - b);
+        }
+        assertEquals(dot / Math.sqrt(nx * ny), cos[i * 4 + j], 1e-6);
+        assertEquals(Math.sqrt(diff), l2[i * 4 + j], 1e-5);
+        assertEquals(diff, sq[i * 4 + j], 1e-4);
+      }
+  }
+}

@@ -1,0 +1,17 @@
+// CosFaceLoss (Wang et al. 2018), PML semantics: scale * (cos - margin) on the target class.
+#include "core/check.h"
+#include "cpu/classifier_common.h"
+
+extern "C" irk_status irk_cosface_loss(const irk_context* ctx, const float* emb,
+                                       const int64_t* labels, int64_t n, int64_t d, const float* W,
+                                       int64_t num_classes, const irk_tuples* tuples, double margin,
+                                       double scale, irk_loss_out* out) {
+  return irk::guard("irk_cosface_loss", [&] {
+    const irk_context& c = irk::check_cpu_context(ctx);
+    irk::check_finite(margin, "margin");
+    irk::check_finite(scale, "scale");
+    irk::check_classifier_args(emb, labels, n, d, W, d, num_classes, "W", num_classes, tuples, out);
+    irk::large_margin_softmax(c, emb, labels, n, d, W, num_classes, tuples,
+                              {irk::math::kMarginCosFace, margin, scale, 1}, out);
+  });
+}

@@ -1,0 +1,66 @@
+// Per-element math of the pair/triplet miners and losses, shared with the CUDA twins.
+// Decisions (thresholds, "loss > 0" counts) are made in float32 exactly as PML's float32 tensors
+// do: a Python scalar meeting a float32 tensor is rounded to float32 first.
+#pragma once
+#include "irkit/irkit.h"
+#include "math/irk_math.h"
+
+namespace irk {
+namespace math {
+
+// BaseDistance.margin(x, y) in float32.
+IRK_HD float margin_f(bool inverted, float x, float y) { return inverted ? y - x : x - y; }
+IRK_HD float relu_f(float x) { return x > 0.f ? x : 0.f; }
+
+// ContrastiveLoss terms: relu(margin(d, pos_margin)) and relu(margin(neg_margin, d)).
+IRK_HD float contrastive_pos(bool inverted, float d, float pos_margin) {
+  return relu_f(margin_f(inverted, d, pos_margin));
+}
+IRK_HD float contrastive_neg(bool inverted, float d, float neg_margin) {
+  return relu_f(margin_f(inverted, neg_margin, d));
+}
+
+// TripletMarginLoss: margin(ap, an) + margin, as two float32 ops.
+IRK_HD float triplet_violation(bool inverted, float ap, float an, float margin) {
+  return margin_f(inverted, ap, an) + margin;
+}
+// Share of the swap's smallest_dist(an, pn) gradient that goes to an (torch.minimum/maximum
+// split ties evenly); pn gets 1 minus this.
+IRK_HD double swap_an_share(bool inverted, float an, float pn) {
+  if (an == pn) return 0.5;
+  return is_closer(inverted, an, pn) ? 1.0 : 0.0;
+}
+// Triplet term (relu or softplus) of a float32 violation, and its derivative.
+IRK_HD double triplet_term(float v, bool smooth) {
+  return smooth ? static_cast<double>(static_cast<float>(softplus(v))) : static_cast<double>(relu_f(v));
+}
+IRK_HD double dtriplet_term(float v, bool smooth) { return smooth ? dsoftplus(v) : drelu(v); }
+
+// TripletMarginMiner: mu = margin(an, ap) i.e. an - ap for distances, ap - an for similarities.
+IRK_HD bool tmm_keep(irk_triplet_type type, float mu, float margin) {
+  if (type == IRK_TRIPLETS_EASY) return mu > margin;
+  if (!(mu <= margin)) return false;
+  if (type == IRK_TRIPLETS_HARD) return mu <= 0.f;
+  if (type == IRK_TRIPLETS_SEMIHARD) return mu > 0.f;
+  return true;
+}
+
+// MultiSimilarityMiner. best_neg: the row's closest negative (max similarity / min distance).
+IRK_HD bool ms_keep_pos(bool inverted, float s, float eps, float best_neg) {
+  return inverted ? s - eps < best_neg : s + eps > best_neg;
+}
+// worst_pos: the row's farthest positive (min similarity / max distance).
+IRK_HD bool ms_keep_neg(bool inverted, float s, float eps, float worst_pos) {
+  return inverted ? s + eps > worst_pos : s - eps < worst_pos;
+}
+
+// PairMarginMiner.
+IRK_HD bool pmm_keep_pos(bool inverted, float d, float pos_margin) {
+  return inverted ? d < pos_margin : d > pos_margin;
+}
+IRK_HD bool pmm_keep_neg(bool inverted, float d, float neg_margin) {
+  return inverted ? d > neg_margin : d < neg_margin;
+}
+
+}  // namespace math
+}  // namespace irk

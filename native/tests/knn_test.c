@@ -36,17 +36,21 @@ static float quantized(void) {
   return (float)((int)((rng >> 16) % 5u) - 2) * 0.5f;
 }
 
-/* Brute force: every reference value of one query row, then a selection of the best k by
- * (value, index), similarities descending. */
+/* Brute force: every reference value of one query row sorted by (value, index), similarities
+ * descending, NaN last. */
 static const float* sort_vals;
 static int sort_inverted;
 static int by_rank(const void* a, const void* b) {
   int64_t i = *(const int64_t*)a, j = *(const int64_t*)b;
   float vi = sort_vals[i], vj = sort_vals[j];
   if (sort_inverted) { vi = -vi; vj = -vj; }
-  if (vi != vj) return vi < vj ? -1 : 1;
+  if (vi < vj) return -1;
+  if (vj < vi) return 1;
+  if (isnan(vi) != isnan(vj)) return isnan(vi) ? 1 : -1; /* NaN ranks last */
   return i < j ? -1 : (i > j ? 1 : 0);
 }
+
+static int same_value(float a, float b) { return a == b || (isnan(a) && isnan(b)); }
 
 /* Values of all pairs: exact arithmetic for unnormalized quantized inputs (so any summation
  * order agrees), irk_pairwise for normalized ones. */
@@ -104,7 +108,7 @@ static void check_knn_case(irk_context* ctx1, irk_context* ctx2, const irk_dista
     sort_vals = vals + i * m;
     qsort(order, (size_t)cnt, sizeof(int64_t), by_rank);
     for (int64_t r = 0; r < k; ++r)
-      if (idx1[i * k + r] != order[r] || val1[i * k + r] != sort_vals[order[r]]) mismatch = 1;
+      if (idx1[i * k + r] != order[r] || !same_value(val1[i * k + r], sort_vals[order[r]])) mismatch = 1;
   }
   snprintf(msg, sizeof msg, "kind %d norm %d power %g n %lld m %lld self %d d %lld k %lld: vs brute force",
            (int)dist->kind, dist->normalize, dist->power, (long long)n, (long long)m, self, (long long)d, (long long)k);
@@ -115,7 +119,8 @@ static void check_knn_case(irk_context* ctx1, irk_context* ctx2, const irk_dista
 static void test_knn(irk_context* ctx1, irk_context* ctx2) {
   const irk_distance dists[] = {
       {IRK_DIST_COSINE, 1, 1.0}, {IRK_DIST_DOT, 0, 1.0}, {IRK_DIST_DOT, 1, 1.0}, {IRK_DIST_L2, 0, 1.0},
-      {IRK_DIST_L2, 1, 1.0},     {IRK_DIST_SQUARED_L2, 0, 1.0}, {IRK_DIST_L2, 0, 0.5}};
+      {IRK_DIST_L2, 1, 1.0},     {IRK_DIST_SQUARED_L2, 0, 1.0}, {IRK_DIST_L2, 0, 0.5},
+      {IRK_DIST_DOT, 0, 0.5} /* negative dots give NaN */};
   /* n, m, self, d, k: k = m, k = n - 1 when self, tails of the 2x4 block, several tiles. */
   const int64_t cases[][5] = {{5, 3, 0, 3, 3},       {7, 7, 1, 2, 6},     {131, 517, 0, 17, 9},
                               {70, 70, 1, 5, 69},    {257, 257, 1, 33, 40}, {1, 300, 0, 8, 300},

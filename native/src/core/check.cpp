@@ -42,7 +42,7 @@ void check_distance(const irk_distance* dist) {
   if (!std::isfinite(dist->power) || dist->power <= 0) invalid("dist: power must be finite and > 0, got %g", dist->power);
 }
 
-Batch check_batch(const irk_batch* batch) {
+Batch check_batch(const irk_batch* batch, bool values) {
   check_ptr(batch, "batch");
   Batch b{};
   check_ptr(batch->emb, "batch.emb");
@@ -53,7 +53,7 @@ Batch check_batch(const irk_batch* batch) {
   b.xlab = batch->labels;
   b.n = batch->n;
   b.d = batch->d;
-  check_finite_rows(b.x, b.n, b.d, "batch.emb");
+  if (values) check_finite_rows(b.x, b.n, b.d, "batch.emb");
   if (batch->ref_emb == nullptr) {
     if (batch->ref_labels != nullptr) invalid("batch.ref_labels given without batch.ref_emb");
     b.y = b.x;
@@ -67,16 +67,18 @@ Batch check_batch(const irk_batch* batch) {
     b.ylab = batch->ref_labels;
     b.m = batch->m;
     b.self = false;
-    check_finite_rows(b.y, b.m, b.d, "batch.ref_emb");
+    if (values) check_finite_rows(b.y, b.m, b.d, "batch.ref_emb");
   }
   return b;
 }
 
 namespace {
-void check_index_list(const int64_t* v, int64_t count, int width, const int64_t* bounds, const char* name) {
+void check_index_list(const int64_t* v, int64_t count, int width, const int64_t* bounds, const char* name,
+                      bool values) {
   if (count < 0) invalid("%s count must be >= 0, got %lld", name, static_cast<long long>(count));
   if (count == 0) return;
   check_ptr(v, name);
+  if (!values) return;
   for (int64_t i = 0; i < count; ++i)
     for (int c = 0; c < width; ++c) {
       int64_t idx = v[i * width + c];
@@ -87,15 +89,15 @@ void check_index_list(const int64_t* v, int64_t count, int width, const int64_t*
 }
 }  // namespace
 
-void check_tuples(const irk_tuples* t, int64_t n, int64_t m) {
+void check_tuples(const irk_tuples* t, int64_t n, int64_t m, bool values) {
   if (t == nullptr) return;
   const int64_t pair_bounds[2] = {n, m};
   const int64_t triplet_bounds[3] = {n, m, m};
   if (t->kind == IRK_TUPLES_PAIRS) {
-    check_index_list(t->pos, t->n_pos, 2, pair_bounds, "tuples.pos");
-    check_index_list(t->neg, t->n_neg, 2, pair_bounds, "tuples.neg");
+    check_index_list(t->pos, t->n_pos, 2, pair_bounds, "tuples.pos", values);
+    check_index_list(t->neg, t->n_neg, 2, pair_bounds, "tuples.neg", values);
   } else if (t->kind == IRK_TUPLES_TRIPLETS) {
-    check_index_list(t->triplets, t->n_triplets, 3, triplet_bounds, "tuples.triplets");
+    check_index_list(t->triplets, t->n_triplets, 3, triplet_bounds, "tuples.triplets", values);
   } else {
     invalid("tuples.kind must be IRK_TUPLES_PAIRS (1) or IRK_TUPLES_TRIPLETS (2), got %d", static_cast<int>(t->kind));
   }

@@ -29,9 +29,11 @@ void check_size(int64_t v, const char* name);  // v > 0
 void check_finite(double v, const char* name);
 void check_finite_rows(const float* x, int64_t rows, int64_t d, const char* name);
 void check_distance(const irk_distance* dist);
-// Validates a batch (pointers, sizes, NaN/Inf rows, label presence).
-Batch check_batch(const irk_batch* batch);
+// Validates a batch (pointers, sizes, NaN/Inf rows, label presence). values = false skips the
+// NaN/Inf rows (device pointers: the CUDA twin checks them on the device).
+Batch check_batch(const irk_batch* batch, bool values = true);
 // Validates mined tuples against the batch sizes (n anchors, m references). NULL is allowed.
-void check_tuples(const irk_tuples* t, int64_t n, int64_t m);
+// values = false checks kind, counts and pointers but not the indices (device pointers).
+void check_tuples(const irk_tuples* t, int64_t n, int64_t m, bool values = true);
 
 }  // namespace irk

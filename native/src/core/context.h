@@ -18,6 +18,8 @@ struct irk_context {
 namespace irk {
 
 const irk_context& check_context(const irk_context* ctx);
+// True for a CUDA context: an entry point with a CUDA twin (core/cuda_kernels.h) then runs it.
+inline bool on_cuda(const irk_context* ctx) { return ctx != nullptr && ctx->device == IRK_DEVICE_CUDA; }
 // CPU kernels call this: a CUDA context reaching a CPU-only entry point is an error, not a crash.
 const irk_context& check_cpu_context(const irk_context* ctx);
 

@@ -22,6 +22,20 @@ void irk_mined::set_triplets(std::vector<int64_t> t) {
   neg.clear();
 }
 
+void irk_mined::set_sorted_pairs(std::vector<int64_t> p, std::vector<int64_t> n) {
+  kind = IRK_TUPLES_PAIRS;
+  pos = std::move(p);
+  neg = std::move(n);
+  triplets.clear();
+}
+
+void irk_mined::set_sorted_triplets(std::vector<int64_t> t) {
+  kind = IRK_TUPLES_TRIPLETS;
+  triplets = std::move(t);
+  pos.clear();
+  neg.clear();
+}
+
 namespace irk {
 
 irk_mined& check_mined(irk_mined* out) {

@@ -13,6 +13,9 @@ struct irk_mined {
 
   void set_pairs(std::vector<int64_t> p, std::vector<int64_t> n);
   void set_triplets(std::vector<int64_t> t);
+  // Same, for tuples already sorted lexicographically (the CUDA twins emit them in order).
+  void set_sorted_pairs(std::vector<int64_t> p, std::vector<int64_t> n);
+  void set_sorted_triplets(std::vector<int64_t> t);
 };
 
 namespace irk {

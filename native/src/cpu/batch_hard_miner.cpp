@@ -1,9 +1,15 @@
 // BatchHardMiner (PML): per anchor the farthest positive and the nearest negative.
+#include "core/cuda_kernels.h"
 #include "cpu/mining_common.h"
 
 extern "C" irk_status irk_batch_hard_miner(const irk_context* ctx, const irk_batch* batch,
                                            const irk_distance* dist, irk_mined* out) {
   return irk::guard("irk_batch_hard_miner", [&] {
+    if (irk::on_cuda(ctx)) {
+      irk::Batch b = irk::check_cuda_mining_call(batch, dist, out);
+      irk::cuda::batch_hard_miner(*ctx, b, *dist, *out);
+      return;
+    }
     irk::MinerInput in = irk::begin_mining(ctx, batch, dist, out);
     const irk::Batch& b = in.b;
     const irk::DistMat& D = in.D;

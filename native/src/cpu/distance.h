@@ -1,5 +1,8 @@
 // The distance matrix between a batch and its reference set, and the chain rule back through it.
 // Every loss and miner is written once against DistMat: `inverted` says larger = closer.
+// The forward values are PML's float32 `mat` bit for bit as torch 1.13 computes it on the CPU
+// (F.normalize, matmul via reference sgemm, torch.cdist's direct and matmul paths, mat ** power);
+// the per-element arithmetic lives in math/distance_math.h. The backward runs in double.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -20,8 +23,9 @@ struct DistMat {
 
   // Internals kept for the backward pass.
   std::vector<float> xn, yn;        // normalized inputs (empty when normalize is off)
-  std::vector<float> xr, yr;        // norms before normalizing
-  std::vector<float> base;          // value before `power` (empty when power == 1)
+  std::vector<float> xr, yr;        // norms before normalizing (torch's float vector_norm)
+  std::vector<float> base;          // value before `power` (empty when power == 1); for
+                                    // IRK_DIST_SQUARED_L2 the squared cdist
 };
 
 DistMat compute_distances(const irk_context& ctx, const irk_distance& dist, const float* x,

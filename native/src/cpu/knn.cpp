@@ -5,6 +5,7 @@
 
 #include "core/check.h"
 #include "core/context.h"
+#include "core/cuda_kernels.h"
 #include "math/knn_math.h"
 
 namespace irk {
@@ -13,9 +14,9 @@ namespace {
 using math::dot4;
 using math::ranks_before;
 
-constexpr int64_t kTileQ = 64;   // queries per tile (a thread's unit of work)
-constexpr int64_t kTileR = 256;  // references per tile
-constexpr int64_t kMinTileQ = 2;
+constexpr int64_t kTileQ = 64;  // queries per tile (a thread's unit of work)
+constexpr int64_t kTileR = 64;  // references per tile
+constexpr int64_t kMinTileQ = 2;  // when n is small, tiles shrink down to this
 
 // Inputs as the kernel sees them: normalized copies when asked, squared norms for L2 kinds.
 struct Prepared {
@@ -72,7 +73,7 @@ Prepared prepare(const irk_context& ctx, const irk_distance& dist, const float* 
 #if defined(__GNUC__)
 #define IRK_KNN_VECTOR 1
 typedef double V4 __attribute__((vector_size(32)));
-typedef double V4u __attribute__((vector_size(32), aligned(8)));  // unaligned loads
+typedef double V4u __attribute__((vector_size(32), aligned(8), may_alias));  // unaligned loads
 
 template <int QB, int RB>
 __attribute__((always_inline)) inline void dot_register_block(const double* A, const double* B, int64_t d,
@@ -234,7 +235,8 @@ extern "C" irk_status irk_knn(const irk_context* ctx, const irk_distance* dist, 
                               int64_t n, const float* ref, int64_t m, int64_t d, int64_t k,
                               int64_t* out_indices, float* out_values) {
   return irk::guard("irk_knn", [&] {
-    const irk_context& c = irk::check_cpu_context(ctx);
+    const bool cuda = irk::on_cuda(ctx);  // device pointers: the twin checks NaN/Inf rows itself
+    const irk_context& c = cuda ? *ctx : irk::check_cpu_context(ctx);
     irk::check_distance(dist);
     irk::check_ptr(query, "query");
     irk::check_ptr(out_indices, "out_indices");
@@ -255,6 +257,7 @@ extern "C" irk_status irk_knn(const irk_context* ctx, const irk_distance* dist, 
       irk::invalid("k = %lld exceeds the %lld references available to each query%s",
                    static_cast<long long>(k), static_cast<long long>(available),
                    self ? " (ref is NULL: each query is excluded from its own list)" : "");
+    if (cuda) return irk::cuda::knn(c, *dist, query, n, ref, m, d, k, out_indices, out_values);
     irk::check_finite_rows(query, n, d, "query");
     if (!self) irk::check_finite_rows(ref, m, d, "ref");
 

@@ -19,6 +19,17 @@ struct MatLoss {
 
 void check_loss_out(const irk_loss_out* out);
 
+// run_mat_loss's validation for a CUDA context, less what reads the data (the twin checks the
+// device data itself).
+inline Batch check_cuda_loss_call(const irk_batch* batch, const irk_distance* dist,
+                                  const irk_tuples* tuples, const irk_loss_out* out) {
+  Batch b = check_batch(batch, false);
+  check_distance(dist);
+  check_tuples(tuples, b.n, b.m, false);
+  check_loss_out(out);
+  return b;
+}
+
 // Validates everything, runs compute(batch, D) -> MatLoss, writes out. `compute` is skipped
 // (zero loss) only by the loss itself; this runs the common parts.
 template <class F>

@@ -27,6 +27,15 @@ inline MinerInput begin_mining(const irk_context* ctx, const irk_batch* batch,
   return MinerInput{c, b, compute_distances(c, *dist, b)};
 }
 
+// begin_mining's validation for a CUDA context, less what reads the data (the twin checks the
+// device data itself).
+inline Batch check_cuda_mining_call(const irk_batch* batch, const irk_distance* dist, irk_mined* out) {
+  Batch b = check_batch(batch, false);
+  check_distance(dist);
+  check_mined(out);
+  return b;
+}
+
 // PML get_matches_and_diffs: (i, i) is never a positive when the reference is the query set.
 inline bool is_pos(const Batch& b, int64_t i, int64_t j) {
   return b.xlab[i] == b.ylab[j] && !(b.self && i == j);

@@ -1,6 +1,7 @@
 // MultiSimilarityLoss (Wang et al. 2019), PML semantics: mask-based, mean over query rows.
 #include <cmath>
 
+#include "core/cuda_kernels.h"
 #include "cpu/loss_common.h"
 #include "cpu/pairs.h"
 #include "math/irk_math.h"
@@ -45,6 +46,11 @@ extern "C" irk_status irk_ms_loss(const irk_context* ctx, const irk_batch* batch
     irk::check_finite(base, "base");
     if (alpha <= 0) irk::invalid("alpha must be > 0, got %g", alpha);
     if (beta <= 0) irk::invalid("beta must be > 0, got %g", beta);
+    if (irk::on_cuda(ctx)) {
+      irk::Batch b = irk::check_cuda_loss_call(batch, dist, tuples, out);
+      irk::cuda::ms_loss(*ctx, b, *dist, tuples, alpha, beta, base, *out);
+      return;
+    }
     irk::run_mat_loss(ctx, batch, dist, tuples, out, [&](const irk::Batch& b, const irk::DistMat& D) {
       irk::MatLoss r;
       irk::PairSource pairs(b, tuples);

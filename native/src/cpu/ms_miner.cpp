@@ -1,6 +1,7 @@
 // MultiSimilarityMiner (PML): pairs that are harder than the row's easiest pair of the other kind.
 #include <cmath>
 
+#include "core/cuda_kernels.h"
 #include "cpu/mining_common.h"
 #include "math/pair_math.h"
 
@@ -8,6 +9,11 @@ extern "C" irk_status irk_ms_miner(const irk_context* ctx, const irk_batch* batc
                                    const irk_distance* dist, double epsilon, irk_mined* out) {
   return irk::guard("irk_ms_miner", [&] {
     irk::check_finite(epsilon, "epsilon");
+    if (irk::on_cuda(ctx)) {
+      irk::Batch b = irk::check_cuda_mining_call(batch, dist, out);
+      irk::cuda::ms_miner(*ctx, b, *dist, epsilon, *out);
+      return;
+    }
     irk::MinerInput in = irk::begin_mining(ctx, batch, dist, out);
     const irk::Batch& b = in.b;
     const irk::DistMat& D = in.D;

@@ -3,6 +3,7 @@
 // or from mined pairs (every (a, p, n) whose anchors match, with multiplicity).
 #include <cmath>
 
+#include "core/cuda_kernels.h"
 #include "cpu/loss_common.h"
 #include "cpu/pairs.h"
 #include "math/pair_math.h"
@@ -116,12 +117,6 @@ class TripletSource {
   RowLists p_, n_, by_pos_;
 };
 
-struct Term {
-  double value;  // relu/softplus of the violation, rounded to float32 (PML counts value > 0)
-  double dv;     // d value / d violation
-  double an_share;  // part of d/d(an) that goes to an (the rest to pn, swap only)
-};
-
 }  // namespace
 }  // namespace irk
 
@@ -134,6 +129,11 @@ extern "C" irk_status irk_triplet_margin_loss(const irk_context* ctx, const irk_
     check_finite(margin, "margin");
     if (swap != 0 && swap != 1) invalid("swap must be 0 or 1, got %d", swap);
     if (smooth_loss != 0 && smooth_loss != 1) invalid("smooth_loss must be 0 or 1, got %d", smooth_loss);
+    if (on_cuda(ctx)) {
+      Batch b = check_cuda_loss_call(batch, dist, tuples, out);
+      cuda::triplet_margin_loss(*ctx, b, *dist, tuples, margin, swap, smooth_loss, *out);
+      return;
+    }
     run_mat_loss(ctx, batch, dist, tuples, out, [&](const Batch& b, const DistMat& D) {
       MatLoss r;
       TripletSource src(b, tuples);
@@ -142,14 +142,8 @@ extern "C" irk_status irk_triplet_margin_loss(const irk_context* ctx, const irk_
       const bool inv = D.inverted, smooth = smooth_loss != 0;
       const float mf = static_cast<float>(margin);
       auto term = [&](int64_t a, int64_t p, int64_t n) {
-        float ap = D.at(a, p), an = D.at(a, n), share = 1.0f;
-        if (swap) {
-          float pn = D.at(p, n);
-          share = static_cast<float>(math::swap_an_share(inv, an, pn));
-          an = static_cast<float>(math::closest(inv, an, pn));
-        }
-        float v = math::triplet_violation(inv, ap, an, mf);
-        return Term{math::triplet_term(v, smooth), math::dtriplet_term(v, smooth), share};
+        float pn = swap ? D.at(p, n) : 0.f;
+        return math::triplet_loss_term(inv, swap != 0, smooth, D.at(a, p), D.at(a, n), pn, mf);
       };
       const irk_context& c = check_context(ctx);
       std::vector<double> row_sum(static_cast<size_t>(b.n), 0.0);
@@ -157,7 +151,7 @@ extern "C" irk_status irk_triplet_margin_loss(const irk_context* ctx, const irk_
       parallel_for(c, b.n, 4, [&](int64_t lo, int64_t hi) {
         for (int64_t a = lo; a < hi; ++a)
           src.for_anchor(a, [&](int64_t p, int64_t n) {
-            Term t = term(a, p, n);
+            math::TripletTerm t = term(a, p, n);
             if (t.value > 0.0) row_sum[static_cast<size_t>(a)] += t.value, ++row_count[static_cast<size_t>(a)];
           });
       });
@@ -174,14 +168,14 @@ extern "C" irk_status irk_triplet_margin_loss(const irk_context* ctx, const irk_
         for (int64_t i = lo; i < hi; ++i) {
           double* g = r.G.data() + i * b.m;
           src.for_anchor(i, [&](int64_t p, int64_t n) {
-            Term t = term(i, p, n);
+            math::TripletTerm t = term(i, p, n);
             if (t.value <= 0.0) return;
             g[p] += w * t.dv;
             g[n] -= w * t.dv * t.an_share;
           });
           if (!swap) continue;
           src.for_positive(i, [&](int64_t a, int64_t n) {
-            Term t = term(a, i, n);
+            math::TripletTerm t = term(a, i, n);
             if (t.value > 0.0 && t.an_share < 1.0) g[n] -= w * t.dv * (1.0 - t.an_share);
           });
         }

@@ -47,10 +47,15 @@ IRK_HD float pair_value(irk_distance_kind kind, double power, double g, double x
 }
 
 // Ranking key, smaller = better: similarities are negated (exact in float), so one order serves
-// every kind. Ties go to the lower index, which makes the top-k unique.
+// every kind. Ties go to the lower index, which makes the top-k unique. NaN (a negative similarity
+// to a fractional power) ranks after every number.
 IRK_HD float rank_key(bool inverted, float value) { return inverted ? -value : value; }
 IRK_HD bool ranks_before(float key_a, int64_t idx_a, float key_b, int64_t idx_b) {
-  return key_a < key_b || (key_a == key_b && idx_a < idx_b);
+  if (key_a < key_b) return true;
+  if (key_b < key_a) return false;
+  const bool nan_a = key_a != key_a, nan_b = key_b != key_b;
+  if (nan_a != nan_b) return nan_b;
+  return idx_a < idx_b;
 }
 
 }  // namespace math

@@ -36,6 +36,29 @@ IRK_HD double triplet_term(float v, bool smooth) {
 }
 IRK_HD double dtriplet_term(float v, bool smooth) { return smooth ? dsoftplus(v) : drelu(v); }
 
+// One TripletMarginLoss term from d_ap, d_an and (swap only) d_pn: the relu/softplus value rounded
+// to float32 (PML counts value > 0), its derivative in the violation, and the share of d/d(an)
+// that goes to an (the rest goes to pn).
+struct TripletTerm {
+  double value;
+  double dv;
+  double an_share;
+};
+IRK_HD TripletTerm triplet_loss_term(bool inverted, bool swap, bool smooth, float ap, float an, float pn,
+                                     float margin) {
+  double share = 1.0;
+  if (swap) {
+    share = swap_an_share(inverted, an, pn);
+    an = static_cast<float>(closest(inverted, an, pn));
+  }
+  float v = triplet_violation(inverted, ap, an, margin);
+  TripletTerm t;
+  t.value = triplet_term(v, smooth);
+  t.dv = dtriplet_term(v, smooth);
+  t.an_share = share;
+  return t;
+}
+
 // TripletMarginMiner: mu = margin(an, ap) i.e. an - ap for distances, ap - an for similarities.
 IRK_HD bool tmm_keep(irk_triplet_type type, float mu, float margin) {
   if (type == IRK_TRIPLETS_EASY) return mu > margin;

@@ -302,4 +302,9 @@ public class Irkit {
       @Cast("const int64_t*") LongPointer knnIndices, long n, long k, @Cast("const int64_t*") LongPointer queryLabels,
       @Cast("const int64_t*") LongPointer refLabels, long m, int refIsQuery, int avgOfAvgs,
       @Cast("const int64_t*") LongPointer recallKs, long numRecallKs, irk_metrics out, DoublePointer recallAtK);
+
+  public static native int irk_revisited_map(@Const irk_context ctx, @Cast("const int64_t*") LongPointer ranks,
+      long n, long m, @Cast("const int64_t*") LongPointer easyOff, @Cast("const int64_t*") LongPointer easyIds,
+      @Cast("const int64_t*") LongPointer hardOff, @Cast("const int64_t*") LongPointer hardIds,
+      @Cast("const int64_t*") LongPointer junkOff, @Cast("const int64_t*") LongPointer junkIds, DoublePointer outMap);
 }

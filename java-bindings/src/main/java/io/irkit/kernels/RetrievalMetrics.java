@@ -64,7 +64,7 @@ public final class RetrievalMetrics {
     int selfCount = self ? 1 : 0;
     int kk = switch (k) {
       case K_ALL -> m - selfCount;
-      case K_MAX_BIN_COUNT -> maxBinCount(rl) - selfCount;
+      case K_MAX_BIN_COUNT -> maxBinCount(rl, queryLabels) - selfCount;
       default -> k;
     };
     for (int rk : recallKs) kk = Math.max(kk, Math.min(rk, m - selfCount));
@@ -73,10 +73,12 @@ public final class RetrievalMetrics {
     return compute(knn, queryLabels, rl, self, avgOfAvgs, recallKs);
   }
 
-  static int maxBinCount(long[] labels) {
+  /** PML's max_bin_count: the largest reference count among the labels the queries have. */
+  static int maxBinCount(long[] refLabels, long[] queryLabels) {
     Map<Long, Integer> counts = new HashMap<>();
+    for (long l : refLabels) counts.merge(l, 1, Integer::sum);
     int max = 0;
-    for (long l : labels) max = Math.max(max, counts.merge(l, 1, Integer::sum));
+    for (long q : queryLabels) max = Math.max(max, counts.getOrDefault(q, 0));
     return max;
   }
 }

@@ -15,6 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Finite differences on fresh random inputs for every loss: the directional derivative of the
  * kernel's loss value along random directions must match grad . v (embeddings, reference set and
  * weights). Central differences, step 1e-3, evaluated from the float32 kernel in double.
+ * CircleLoss is left out on purpose: PML detaches its alpha weights, so its gradient is not the
+ * derivative of its value; the reference values check it instead.
  */
 class GradientCheckTest {
   private static final int N = 12, D = 6, M = 10, PER_CLASS = 3;
@@ -35,7 +37,6 @@ class GradientCheckTest {
         Arguments.of(Named.of("multi-similarity dot raw", new MultiSimilarityLoss(1, 4, 0.5, Distance.dot(false)))),
         Arguments.of(Named.of("ntxent", new NTXentLoss(0.5))),
         Arguments.of(Named.of("supcon", new SupConLoss(0.5))),
-        Arguments.of(Named.of("circle", new CircleLoss(0.4, 8))),
         Arguments.of(Named.of("threshold-consistent margin", new ThresholdConsistentMarginLoss(1, 1, 0.3, 0.1))));
   }
 

@@ -49,7 +49,7 @@ class TensorApiTest {
     emb.data_ptr_float().put(2, 3f); // mutate the tensor's own memory
     Tensor d2 = Distance.lp(false, 1).pairwise(emb, null);
     assertEquals((float) Math.sqrt(2), values(d1)[1], 1e-6);
-    assertEquals((float) Math.sqrt(10), values(d2)[1], 1e-6);
+    assertEquals((float) Math.sqrt(5), values(d2)[1], 1e-6); // rows (1,0) and (3,1)
   }
 
   @Test

@@ -1,0 +1,91 @@
+// Device-side input checks (see device_checks.cuh).
+#include <climits>
+
+#include "device_checks.cuh"
+
+namespace irk {
+namespace cuda {
+namespace {
+
+__global__ void first_nonfinite_kernel(const float* x, int64_t count, unsigned long long* slot) {
+  for (int64_t i = global_thread(); i < count; i += global_stride())
+    if (!finite_f(x[i])) atomicMin(slot, static_cast<unsigned long long>(i));
+}
+
+__global__ void first_out_of_range_kernel(const int64_t* v, int64_t count, int width, int64_t b0, int64_t b1,
+                                          int64_t b2, unsigned long long* slot) {
+  for (int64_t i = global_thread(); i < count; i += global_stride()) {
+    const int c = static_cast<int>(i % width);
+    const int64_t bound = c == 0 ? b0 : (c == 1 ? b1 : b2);
+    const int64_t idx = v[i];
+    if (idx < 0 || idx >= bound) atomicMin(slot, static_cast<unsigned long long>(i));
+  }
+}
+
+}  // namespace
+
+DeviceChecks::DeviceChecks(cudaStream_t s) : s_(s), slots_(s, kMax) {
+  IRK_CUDA(cudaMemsetAsync(slots_.get(), 0xFF, sizeof(unsigned long long) * kMax, s));
+}
+
+void DeviceChecks::finite_rows(const float* x, int64_t rows, int64_t d, const char* name) {
+  if (count_ == kMax) fail(IRK_ERR_INTERNAL, "too many device checks");
+  items_[count_] = Item{false, x, d, {0, 0, 0}, name};
+  const int64_t count = rows * d;
+  first_nonfinite_kernel<<<grid_for(count), kThreads, 0, s_>>>(x, count, slots_.get() + count_);
+  IRK_LAUNCHED("first_nonfinite_kernel");
+  ++count_;
+}
+
+void DeviceChecks::batch(const Batch& b) {
+  finite_rows(b.x, b.n, b.d, "batch.emb");
+  if (!b.self) finite_rows(b.y, b.m, b.d, "batch.ref_emb");
+}
+
+void DeviceChecks::index_list(const int64_t* v, int64_t count, int width, const int64_t* bounds, const char* name) {
+  if (count <= 0) return;
+  if (count_ == kMax) fail(IRK_ERR_INTERNAL, "too many device checks");
+  items_[count_] = Item{true, v, width, {bounds[0], bounds[1], width > 2 ? bounds[2] : 0}, name};
+  const int64_t elems = count * width;
+  first_out_of_range_kernel<<<grid_for(elems), kThreads, 0, s_>>>(v, elems, width, bounds[0], bounds[1],
+                                                                    width > 2 ? bounds[2] : 0, slots_.get() + count_);
+  IRK_LAUNCHED("first_out_of_range_kernel");
+  ++count_;
+}
+
+void DeviceChecks::tuples(const irk_tuples* t, int64_t n, int64_t m) {
+  if (t == nullptr) return;
+  const int64_t pair_bounds[2] = {n, m};
+  const int64_t triplet_bounds[3] = {n, m, m};
+  if (t->kind == IRK_TUPLES_PAIRS) {
+    index_list(t->pos, t->n_pos, 2, pair_bounds, "tuples.pos");
+    index_list(t->neg, t->n_neg, 2, pair_bounds, "tuples.neg");
+  } else {
+    index_list(t->triplets, t->n_triplets, 3, triplet_bounds, "tuples.triplets");
+  }
+}
+
+void DeviceChecks::report() {
+  if (count_ == 0) return;
+  unsigned long long first[kMax];
+  copy_to_host(s_, first, slots_.get(), count_);
+  for (int c = 0; c < count_; ++c) {
+    if (first[c] == ULLONG_MAX) continue;
+    const Item& it = items_[c];
+    const int64_t at = static_cast<int64_t>(first[c]);
+    if (it.index_list) {
+      int64_t idx = 0;
+      copy_to_host(s_, &idx, static_cast<const int64_t*>(it.data) + at, 1);
+      const int col = static_cast<int>(at % it.width);
+      invalid("%s[%lld][%d] = %lld is out of range [0, %lld)", it.name, static_cast<long long>(at / it.width), col,
+              static_cast<long long>(idx), static_cast<long long>(it.bounds[col]));
+    }
+    float v = 0.f;
+    copy_to_host(s_, &v, static_cast<const float*>(it.data) + at, 1);
+    invalid("%s row %lld column %lld is %s", it.name, static_cast<long long>(at / it.width),
+            static_cast<long long>(at % it.width), v != v ? "NaN" : "Inf");
+  }
+}
+
+}  // namespace cuda
+}  // namespace irk

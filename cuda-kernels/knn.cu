@@ -1,0 +1,194 @@
+// irk_knn's CUDA twin (cpu/knn.cpp). The references are split into a few parts; a block takes 64
+// queries x one part, computes 64 x 64 tiles of products (tile.cuh), turns them into ranking keys
+// (math/knn_math.h, as the CPU) and offers each query's candidates to a bounded heap of that
+// (query, part) in global memory: a partial top-k. A second kernel merges each query's partial
+// lists. Memory is O(n * parts * k); no [n x m] buffer exists.
+#include <algorithm>
+
+#include "core/cuda_kernels.h"
+#include "device_checks.cuh"
+#include "distance.cuh"
+#include "math/knn_math.h"
+#include "tile.cuh"
+
+namespace irk {
+namespace cuda {
+namespace {
+
+constexpr int kMaxParts = 32;
+
+struct Knn {
+  const float* x;
+  const float* y;
+  const float* xsq;  // L2 kinds
+  const float* ysq;
+  int64_t n, m, d, k;
+  bool self, inverted;
+  int kind;
+  double power;
+  int64_t chunk;  // references per part
+  int parts;
+  float* part_key;    // [n x parts x k] ranking keys, best first
+  int64_t* part_idx;  // [n x parts x k]
+  int64_t* part_len;  // [n x parts]
+};
+
+// A bounded max-heap (root = worst kept candidate), as cpu/knn.cpp's RowHeap.
+struct Heap {
+  float* key;
+  int64_t* idx;
+  int64_t cap;
+  int64_t size;
+
+  __device__ bool worse(int64_t a, int64_t b) const { return math::ranks_before(key[b], idx[b], key[a], idx[a]); }
+  __device__ void swap_at(int64_t a, int64_t b) {
+    const float k = key[a];
+    key[a] = key[b];
+    key[b] = k;
+    const int64_t i = idx[a];
+    idx[a] = idx[b];
+    idx[b] = i;
+  }
+  __device__ void sift_down(int64_t at, int64_t end) {
+    for (;;) {
+      int64_t c = 2 * at + 1;
+      if (c >= end) return;
+      if (c + 1 < end && worse(c + 1, c)) ++c;
+      if (!worse(c, at)) return;
+      swap_at(c, at);
+      at = c;
+    }
+  }
+  __device__ void offer(float k, int64_t j) {
+    if (size < cap) {
+      int64_t at = size++;
+      key[at] = k;
+      idx[at] = j;
+      while (at > 0 && worse(at, (at - 1) / 2)) {
+        swap_at(at, (at - 1) / 2);
+        at = (at - 1) / 2;
+      }
+    } else if (math::ranks_before(k, j, key[0], idx[0])) {
+      key[0] = k;
+      idx[0] = j;
+      sift_down(0, size);
+    }
+  }
+  // Repeatedly moving the worst to the end leaves the list best first.
+  __device__ void sort_best_first() {
+    for (int64_t end = size - 1; end > 0; --end) {
+      swap_at(0, end);
+      sift_down(0, end);
+    }
+  }
+};
+
+__global__ void __launch_bounds__(kTileThreads) knn_partial_kernel(Knn a) {
+  __shared__ TileShared sh;
+  __shared__ float keys[kTile][kTile + 1];
+  const int64_t q0 = static_cast<int64_t>(blockIdx.x) * kTile;
+  const int part = static_cast<int>(blockIdx.y);
+  const int64_t r_lo = part * a.chunk, r_hi = r_lo + a.chunk < a.m ? r_lo + a.chunk : a.m;
+  const int64_t q = q0 + threadIdx.x;
+  const bool owner = threadIdx.x < kTile && q < a.n;  // the thread that keeps query q's heap
+  const int64_t slot = (owner ? q : 0) * a.parts + part;
+  Heap heap{a.part_key + slot * a.k, a.part_idx + slot * a.k, a.k, 0};
+  const bool l2 = math::is_l2_kind(static_cast<irk_distance_kind>(a.kind));
+  const TileOperands op{a.x, a.d, 1, a.y, 1, a.d, a.n, r_hi, a.d};
+  const int tr = threadIdx.x / 16, tc = threadIdx.x % 16;
+  for (int64_t c0 = r_lo; c0 < r_hi; c0 += kTile) {
+    float acc[4][4];
+    tile_product(sh, op, q0, c0, acc);
+    for (int i = 0; i < 4; ++i)
+      for (int j = 0; j < 4; ++j) {
+        const int64_t r = q0 + tr + 16 * i, c = c0 + tc + 16 * j;
+        float key = INFINITY;
+        if (r < a.n && c < r_hi) {
+          const float v = math::pair_value(static_cast<irk_distance_kind>(a.kind), a.power, acc[i][j],
+                                           l2 ? a.xsq[r] : 0.0, l2 ? a.ysq[c] : 0.0);
+          key = math::rank_key(a.inverted, v);
+        }
+        keys[tr + 16 * i][tc + 16 * j] = key;
+      }
+    __syncthreads();
+    if (owner) {
+      const int64_t nc = r_hi - c0 < kTile ? r_hi - c0 : kTile;
+      for (int64_t cj = 0; cj < nc; ++cj) {
+        const int64_t j = c0 + cj;
+        if (a.self && j == q) continue;
+        heap.offer(keys[threadIdx.x][cj], j);
+      }
+    }
+    __syncthreads();
+  }
+  if (owner) {
+    heap.sort_best_first();
+    a.part_len[slot] = heap.size;
+  }
+}
+
+// Per query: the k best of its parts' sorted lists (ties by lower index, as ranks_before).
+__global__ void knn_merge_kernel(Knn a, int64_t* out_idx, float* out_val) {
+  for (int64_t q = global_thread(); q < a.n; q += global_stride()) {
+    int64_t head[kMaxParts];
+    for (int p = 0; p < a.parts; ++p) head[p] = 0;
+    for (int64_t s = 0; s < a.k; ++s) {
+      int best = -1;
+      float bk = 0.f;
+      int64_t bi = 0;
+      for (int p = 0; p < a.parts; ++p) {
+        const int64_t slot = q * a.parts + p;
+        if (head[p] >= a.part_len[slot]) continue;
+        const float k = a.part_key[slot * a.k + head[p]];
+        const int64_t i = a.part_idx[slot * a.k + head[p]];
+        if (best < 0 || math::ranks_before(k, i, bk, bi)) {
+          best = p;
+          bk = k;
+          bi = i;
+        }
+      }
+      if (best < 0) break;  // cannot happen: k <= references available
+      ++head[best];
+      out_idx[q * a.k + s] = bi;
+      out_val[q * a.k + s] = a.inverted ? -bk : bk;
+    }
+  }
+}
+
+}  // namespace
+
+void knn(const irk_context& ctx, const irk_distance& dist, const float* query, int64_t n, const float* ref, int64_t m,
+         int64_t d, int64_t k, int64_t* out_indices, float* out_values) {
+  DeviceScope device(ctx);
+  cudaStream_t s = stream_of(ctx);
+  const bool self = ref == nullptr;
+  DeviceChecks checks(s);
+  checks.finite_rows(query, n, d, "query");
+  if (!self) checks.finite_rows(ref, m, d, "ref");
+  checks.report();
+
+  Prepared p = prepare(s, dist, query, n, ref, m, d, self);
+  // Enough blocks to fill the device, at least a few tiles per part, and partial lists that stay
+  // within a memory budget.
+  const int64_t qtiles = (n + kTile - 1) / kTile;
+  if (qtiles > 0x7fffffff) fail(IRK_ERR_UNSUPPORTED, "CUDA: too many queries (%lld)", static_cast<long long>(n));
+  int64_t parts = std::min<int64_t>((m + 4 * kTile - 1) / (4 * kTile), (1024 + qtiles - 1) / qtiles);
+  parts = std::max<int64_t>(1, std::min<int64_t>(parts, kMaxParts));
+  const int64_t budget = int64_t{256} << 20;
+  while (parts > 1 && n * parts * k * 12 > budget) parts /= 2;
+  const int64_t chunk = ((m + parts - 1) / parts + kTile - 1) / kTile * kTile;
+  parts = (m + chunk - 1) / chunk;
+
+  Scratch<float> part_key(s, n * parts * k);
+  Scratch<int64_t> part_idx(s, n * parts * k), part_len(s, n * parts);
+  Knn a{p.x,   p.y,   p.xsq, p.ysq, n, m, d, k, self, !math::is_l2_kind(dist.kind), static_cast<int>(dist.kind),
+        dist.power, chunk, static_cast<int>(parts), part_key.get(), part_idx.get(), part_len.get()};
+  dim3 grid(static_cast<unsigned>(qtiles), static_cast<unsigned>(parts));
+  knn_partial_kernel<<<grid, kTileThreads, 0, s>>>(a);
+  IRK_LAUNCHED("knn_partial_kernel");
+  knn_merge_kernel<<<grid_for(n, 128), 128, 0, s>>>(a, out_indices, out_values);
+  IRK_LAUNCHED("knn_merge_kernel");
+}
+
+}  // namespace cuda
+}  // namespace irk

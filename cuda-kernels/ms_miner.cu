@@ -1,0 +1,160 @@
+// irk_ms_miner's CUDA twin (cpu/ms_miner.cpp). One block per row finds the row's closest negative
+// and farthest positive and counts the pairs it keeps; a scan gives each row its place; the total
+// comes back to the host (the one count the call returns), and a second pass per row writes the
+// pairs in order, so they land sorted in the host vectors.
+#include <cmath>
+#include <vector>
+
+#include "core/cuda_kernels.h"
+#include "device_checks.cuh"
+#include "distance.cuh"
+#include "math/pair_math.h"
+
+namespace irk {
+namespace cuda {
+namespace {
+
+struct MsMine {
+  const float* S;  // [n x m]
+  int64_t n, m;
+  const int64_t* xlab;
+  const int64_t* ylab;
+  bool self, inv;
+  float eps;
+};
+
+__device__ __forceinline__ bool is_pos(const MsMine& a, int64_t i, int64_t j) {
+  return a.xlab[i] == a.ylab[j] && !(a.self && i == j);
+}
+__device__ __forceinline__ bool is_neg(const MsMine& a, int64_t i, int64_t j) { return a.xlab[i] != a.ylab[j]; }
+
+// The closer / farther of two values; NaN never wins (cpu: is_closer is false against NaN).
+struct Closer {
+  bool inv;
+  __device__ float operator()(float a, float b) const { return math::is_closer(inv, b, a) ? b : a; }
+};
+struct Farther {
+  bool inv;
+  __device__ float operator()(float a, float b) const { return math::is_closer(inv, a, b) ? b : a; }
+};
+
+__device__ __forceinline__ bool keep_pos(const MsMine& a, const float* s, int64_t i, int64_t j, float best_neg) {
+  return is_pos(a, i, j) && math::ms_keep_pos(a.inv, s[j], a.eps, best_neg);
+}
+__device__ __forceinline__ bool keep_neg(const MsMine& a, const float* s, int64_t i, int64_t j, float worst_pos) {
+  return is_neg(a, i, j) && math::ms_keep_neg(a.inv, s[j], a.eps, worst_pos);
+}
+
+// Per row: closest negative, farthest positive (+-inf when none), whether the row has any positive
+// / negative pair, and how many pairs of each kind it keeps.
+__global__ void __launch_bounds__(kThreads) ms_rows_kernel(MsMine a, float* best_neg, float* worst_pos,
+                                                           int64_t* n_pos, int64_t* n_neg, int* any) {
+  __shared__ float shf[kThreads];
+  __shared__ int64_t shi[kThreads];
+  const int64_t i = blockIdx.x;
+  const float* s = a.S + i * a.m;
+  float bn = a.inv ? -INFINITY : INFINITY, wp = a.inv ? INFINITY : -INFINITY;
+  int64_t has_pos = 0, has_neg = 0;
+  for (int64_t j = threadIdx.x; j < a.m; j += blockDim.x) {
+    if (is_neg(a, i, j)) {
+      has_neg = 1;
+      if (math::is_closer(a.inv, s[j], bn)) bn = s[j];
+    }
+    if (is_pos(a, i, j)) {
+      has_pos = 1;
+      if (math::is_closer(a.inv, wp, s[j])) wp = s[j];
+    }
+  }
+  bn = block_reduce(bn, Closer{a.inv}, shf);
+  wp = block_reduce(wp, Farther{a.inv}, shf);
+  has_pos = block_reduce(has_pos, MaxOp(), shi);
+  has_neg = block_reduce(has_neg, MaxOp(), shi);
+  int64_t kp = 0, kn = 0;
+  for (int64_t j = threadIdx.x; j < a.m; j += blockDim.x) {
+    kp += keep_pos(a, s, i, j, bn);
+    kn += keep_neg(a, s, i, j, wp);
+  }
+  kp = block_reduce(kp, SumOp(), shi);
+  kn = block_reduce(kn, SumOp(), shi);
+  if (threadIdx.x == 0) {
+    best_neg[i] = bn;
+    worst_pos[i] = wp;
+    n_pos[i] = kp;
+    n_neg[i] = kn;
+    if (has_pos) atomicOr(&any[0], 1);
+    if (has_neg) atomicOr(&any[1], 1);
+  }
+}
+
+// Writes row i's kept pairs (i, j) at out + 2 * off[i], in column order (a block-wide scan).
+__global__ void __launch_bounds__(kThreads) ms_fill_kernel(MsMine a, const float* best_neg, const float* worst_pos,
+                                                           const int64_t* pos_off, const int64_t* neg_off,
+                                                           int64_t* pos, int64_t* neg) {
+  __shared__ int64_t shi[kThreads];
+  const int64_t i = blockIdx.x;
+  const float* s = a.S + i * a.m;
+  const float bn = best_neg[i], wp = worst_pos[i];
+  int64_t at_pos = pos_off[i], at_neg = neg_off[i];
+  for (int64_t base = 0; base < a.m; base += blockDim.x) {
+    const int64_t j = base + threadIdx.x;
+    const int64_t kp = j < a.m && keep_pos(a, s, i, j, bn);
+    const int64_t kn = j < a.m && keep_neg(a, s, i, j, wp);
+    int64_t total_p = 0, total_n = 0;
+    const int64_t ep = block_exclusive_scan(kp, shi, &total_p);
+    const int64_t en = block_exclusive_scan(kn, shi, &total_n);
+    if (kp) {
+      pos[2 * (at_pos + ep)] = i;
+      pos[2 * (at_pos + ep) + 1] = j;
+    }
+    if (kn) {
+      neg[2 * (at_neg + en)] = i;
+      neg[2 * (at_neg + en) + 1] = j;
+    }
+    at_pos += total_p;
+    at_neg += total_n;
+  }
+}
+
+}  // namespace
+
+void ms_miner(const irk_context& ctx, const Batch& b, const irk_distance& dist, double epsilon, irk_mined& out) {
+  DeviceScope device(ctx);
+  cudaStream_t s = stream_of(ctx);
+  DeviceChecks checks(s);
+  checks.batch(b);
+  checks.report();
+
+  DevDist D = compute_distances(s, dist, b.x, b.n, b.y, b.m, b.d, b.self, nullptr, false);
+  MsMine a{D.s, b.n, b.m, b.xlab, b.ylab, b.self, D.inverted, static_cast<float>(epsilon)};
+  Scratch<float> best_neg(s, b.n), worst_pos(s, b.n);
+  Scratch<int64_t> n_pos(s, b.n), n_neg(s, b.n), pos_off(s, b.n + 1), neg_off(s, b.n + 1);
+  Scratch<int> any(s, 2);
+  any.zero();
+  ms_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, best_neg.get(), worst_pos.get(), n_pos.get(), n_neg.get(),
+                                                       any.get());
+  IRK_LAUNCHED("ms_rows_kernel");
+  exclusive_scan(s, n_pos.get(), b.n, pos_off.get());
+  exclusive_scan(s, n_neg.get(), b.n, neg_off.get());
+  int64_t totals[2] = {0, 0};
+  int any_h[2] = {0, 0};
+  IRK_CUDA(cudaMemcpyAsync(&totals[0], pos_off.get() + b.n, sizeof(int64_t), cudaMemcpyDeviceToHost, s));
+  IRK_CUDA(cudaMemcpyAsync(&totals[1], neg_off.get() + b.n, sizeof(int64_t), cudaMemcpyDeviceToHost, s));
+  copy_to_host(s, any_h, any.get(), 2);
+  if (!any_h[0] || !any_h[1]) {  // PML returns nothing at all
+    out.set_sorted_pairs({}, {});
+    return;
+  }
+  Scratch<int64_t> pos(s, 2 * totals[0]), neg(s, 2 * totals[1]);
+  ms_fill_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, best_neg.get(), worst_pos.get(), pos_off.get(),
+                                                       neg_off.get(), pos.get(), neg.get());
+  IRK_LAUNCHED("ms_fill_kernel");
+  std::vector<int64_t> pos_h(static_cast<size_t>(2 * totals[0])), neg_h(static_cast<size_t>(2 * totals[1]));
+  if (!pos_h.empty())
+    IRK_CUDA(cudaMemcpyAsync(pos_h.data(), pos.get(), sizeof(int64_t) * pos_h.size(), cudaMemcpyDeviceToHost, s));
+  copy_to_host(s, neg_h.data(), neg.get(), static_cast<int64_t>(neg_h.size()));
+  IRK_CUDA(cudaStreamSynchronize(s));
+  out.set_sorted_pairs(std::move(pos_h), std::move(neg_h));
+}
+
+}  // namespace cuda
+}  // namespace irk

@@ -1,0 +1,42 @@
+// The CUDA twins of the CPU kernels. An entry point given a CUDA context runs the shared host-side
+// validation (context, sizes, parameters, pointers: nothing that reads the data) and then calls
+// its twin here, with the C API's arguments (the batch already validated) and device pointers.
+// Each twin checks the device data itself (NaN/Inf rows, tuple indices) with a small kernel,
+// runs on ctx.stream on device ctx.device_index, and comes back to the host only to report those
+// checks, a scalar (a loss, for its finiteness check) or a tuple count. Mined tuples end in the
+// host vectors of irk_mined. Implemented in cuda-kernels/*.cu; core/no_cuda_kernels.cpp stands
+// in when the library is built without CUDA (no CUDA context can exist there).
+#pragma once
+#include <cstdint>
+
+#include "core/check.h"
+#include "core/context.h"
+#include "core/mined.h"
+#include "irkit/irkit.h"
+
+namespace irk {
+namespace cuda {
+
+void pairwise(const irk_context& ctx, const irk_distance& dist, const float* x, int64_t n,
+              const float* y, int64_t m, int64_t d, float* out);
+
+void ms_miner(const irk_context& ctx, const Batch& b, const irk_distance& dist, double epsilon,
+              irk_mined& out);
+
+void batch_hard_miner(const irk_context& ctx, const Batch& b, const irk_distance& dist,
+                      irk_mined& out);
+
+void ms_loss(const irk_context& ctx, const Batch& b, const irk_distance& dist,
+             const irk_tuples* tuples, double alpha, double beta, double base,
+             const irk_loss_out& out);
+
+void triplet_margin_loss(const irk_context& ctx, const Batch& b, const irk_distance& dist,
+                         const irk_tuples* tuples, double margin, int swap, int smooth_loss,
+                         const irk_loss_out& out);
+
+void knn(const irk_context& ctx, const irk_distance& dist, const float* query, int64_t n,
+         const float* ref, int64_t m, int64_t d, int64_t k, int64_t* out_indices,
+         float* out_values);
+
+}  // namespace cuda
+}  // namespace irk

@@ -1,0 +1,39 @@
+// Stand-ins for the CUDA twins when the library is built without CUDA. No CUDA context can be
+// created in such a build (irk_context_create fails with IRK_ERR_NO_DEVICE), so these only keep
+// the entry points linkable; reaching one is reported, never a crash.
+#include "core/cuda_kernels.h"
+
+#include "core/error.h"
+
+namespace irk {
+namespace cuda {
+namespace {
+[[noreturn]] void no_cuda(const char* kernel) {
+  fail(IRK_ERR_NO_DEVICE, "no CUDA device: this irkit library was built without CUDA, %s has no CUDA twin here",
+       kernel);
+}
+}  // namespace
+
+void pairwise(const irk_context&, const irk_distance&, const float*, int64_t, const float*, int64_t, int64_t,
+              float*) {
+  no_cuda("irk_pairwise");
+}
+void ms_miner(const irk_context&, const Batch&, const irk_distance&, double, irk_mined&) { no_cuda("irk_ms_miner"); }
+void batch_hard_miner(const irk_context&, const Batch&, const irk_distance&, irk_mined&) {
+  no_cuda("irk_batch_hard_miner");
+}
+void ms_loss(const irk_context&, const Batch&, const irk_distance&, const irk_tuples*, double, double, double,
+             const irk_loss_out&) {
+  no_cuda("irk_ms_loss");
+}
+void triplet_margin_loss(const irk_context&, const Batch&, const irk_distance&, const irk_tuples*, double, int, int,
+                         const irk_loss_out&) {
+  no_cuda("irk_triplet_margin_loss");
+}
+void knn(const irk_context&, const irk_distance&, const float*, int64_t, const float*, int64_t, int64_t, int64_t,
+         int64_t*, float*) {
+  no_cuda("irk_knn");
+}
+
+}  // namespace cuda
+}  // namespace irk

@@ -1,0 +1,538 @@
+// irkit-check: runs every CUDA twin and its CPU twin on fresh random inputs over many shapes and
+// compares them. CUDA outputs are poisoned (all bits set: NaN / -1) before each run; values,
+// gradients, mined tuples and error statuses (with their messages) are compared. Prints the seed,
+// the tolerance table, one line per check (the first mismatches under a failing one), per-kernel
+// totals and "N passed, M failed"; exits 1 on any failure.
+//
+// usage: irkit-check [--seed N] [--max-b N] [--quick] [--require-device]
+//   --quick           shapes up to B = 300 only
+//   --require-device  no CUDA device is an error (exit 2) instead of a skip (exit 0)
+#include <array>
+#include <cmath>
+#include <cstdarg>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "tool_util.h"
+
+using namespace tool;
+
+namespace {
+
+// ------------------------------------------------------------------ tolerances and reporting
+
+// |ref - x| <= atol * scale + rtol * |ref|, scale = max |ref| over the output compared (1 if all
+// zero): atol is relative to the output's magnitude. Exact cases (small-integer inputs, no
+// normalization, power 1) must match bit for bit in values, indices and tuples.
+struct Tol {
+  const char* kernel;
+  double atol, rtol;
+  const char* what;
+};
+const Tol kTols[] = {
+    {"pairwise", 1e-5, 1e-4, "values"},
+    {"knn", 1e-5, 1e-4, "values; an index may differ only where both values agree (near tie)"},
+    {"ms_miner", 1e-4, 0.0, "pairs; each difference must sit within atol of its threshold"},
+    {"batch_hard_miner", 1e-4, 0.0, "triplets; a different pick must tie the other within atol"},
+    {"ms_loss", 2e-4, 1e-3, "loss, grad, grad_ref"},
+    {"triplet_margin_loss", 2e-4, 1e-3, "loss, grad, grad_ref"},
+    {"bad_input", 0.0, 0.0, "same status and message for NaN rows and out-of-range tuples"},
+};
+constexpr int kKernels = sizeof(kTols) / sizeof(kTols[0]);
+int g_passed[kKernels] = {}, g_failed[kKernels] = {};
+
+int kernel_id(const char* kernel) {
+  for (int i = 0; i < kKernels; ++i)
+    if (std::strcmp(kTols[i].kernel, kernel) == 0) return i;
+  std::fprintf(stderr, "unknown kernel %s\n", kernel);
+  std::exit(3);
+}
+
+// One comparison: collects failures, prints one line (and the first few mismatches) when done.
+class Check {
+ public:
+  Check(const char* kernel, std::string label) : id_(kernel_id(kernel)), label_(std::move(label)) {}
+  ~Check() {
+    if (fails_ == 0) {
+      ++g_passed[id_];
+      std::printf("PASS %-20s %s%s\n", kTols[id_].kernel, label_.c_str(), note_.c_str());
+    } else {
+      ++g_failed[id_];
+      std::printf("FAIL %-20s %s (%lld mismatches)\n%s", kTols[id_].kernel, label_.c_str(),
+                  static_cast<long long>(fails_), lines_.c_str());
+    }
+    std::fflush(stdout);
+  }
+  const Tol& tol() const { return kTols[id_]; }
+  void fail(const char* fmt, ...) __attribute__((format(printf, 2, 3))) {
+    if (++fails_ > 5) return;
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    lines_ += "    ";
+    lines_ += buf;
+    lines_ += "\n";
+  }
+  void note(const std::string& s) { note_ += s; }
+  bool ok() const { return fails_ == 0; }
+
+ private:
+  int id_;
+  std::string label_, lines_, note_;
+  long long fails_ = 0;
+};
+
+struct Outcome {
+  irk_status st;
+  std::string msg;
+};
+Outcome outcome(irk_status st) {
+  Outcome o{st, st == IRK_OK ? std::string() : std::string(irk_last_error())};
+  for (size_t at; (at = o.msg.find("-nan")) != std::string::npos;) o.msg.replace(at, 4, "nan");  // NaN sign
+  return o;
+}
+// True when both succeeded (values to compare); a status or message difference is a failure.
+bool same_outcome(Check& c, const Outcome& cpu, const Outcome& gpu) {
+  if (cpu.st != gpu.st) {
+    c.fail("status: cpu %d (%s), cuda %d (%s)", cpu.st, cpu.msg.c_str(), gpu.st, gpu.msg.c_str());
+    return false;
+  }
+  if (cpu.st != IRK_OK) {
+    if (cpu.msg != gpu.msg) c.fail("messages differ: cpu '%s', cuda '%s'", cpu.msg.c_str(), gpu.msg.c_str());
+    else c.note(" (both fail alike: " + cpu.msg + ")");
+    return false;
+  }
+  return true;
+}
+
+void compare_floats(Check& c, const char* what, const std::vector<float>& ref, const std::vector<float>& got,
+                    bool exact) {
+  if (ref.size() != got.size()) return c.fail("%s: %zu values, expected %zu", what, got.size(), ref.size());
+  double scale = 0.0;
+  for (float r : ref)
+    if (std::isfinite(r)) scale = std::max(scale, static_cast<double>(std::fabs(r)));
+  if (scale == 0.0) scale = 1.0;
+  double worst = 0.0;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    const double r = ref[i], g = got[i];
+    bool ok;
+    if (std::isnan(r) || std::isinf(r) || exact) {
+      ok = (std::isnan(r) && std::isnan(g)) || r == g;
+    } else {
+      const double bound = c.tol().atol * scale + c.tol().rtol * std::fabs(r);
+      ok = std::fabs(r - g) <= bound;  // false for NaN
+      if (ok && bound > 0) worst = std::max(worst, std::fabs(r - g) / bound);
+    }
+    if (!ok) c.fail("%s[%zu]: cpu %.9g, cuda %.9g", what, i, r, g);
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, " %s %.2g", what, worst);
+  if (!exact) c.note(buf);
+}
+
+using Row = std::array<int64_t, 3>;
+std::vector<Row> rows_of(const int64_t* p, int64_t count, int w) {
+  std::vector<Row> rows(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i)
+    for (int k = 0; k < 3; ++k) rows[static_cast<size_t>(i)][k] = k < w ? p[i * w + k] : 0;
+  return rows;
+}
+
+// Sorted lists must agree; explain(row, only_in_cpu) may accept a difference (a near tie).
+void compare_tuples(Check& c, const char* what, const std::vector<Row>& cpu, const std::vector<Row>& gpu,
+                    const std::function<bool(const Row&, bool)>& explain) {
+  if (!std::is_sorted(gpu.begin(), gpu.end())) c.fail("%s: cuda tuples are not sorted", what);
+  size_t i = 0, j = 0;
+  auto diff = [&](const Row& r, bool in_cpu) {
+    if (!explain(r, in_cpu))
+      c.fail("%s (%lld, %lld, %lld) only in %s", what, static_cast<long long>(r[0]), static_cast<long long>(r[1]),
+             static_cast<long long>(r[2]), in_cpu ? "cpu" : "cuda");
+  };
+  while (i < cpu.size() || j < gpu.size()) {
+    if (j == gpu.size() || (i < cpu.size() && cpu[i] < gpu[j])) diff(cpu[i++], true);
+    else if (i == cpu.size() || gpu[j] < cpu[i]) diff(gpu[j++], false);
+    else ++i, ++j;
+  }
+  c.note(" " + std::string(what) + " " + std::to_string(cpu.size()));
+}
+
+// ------------------------------------------------------------------ cases
+
+struct Env {
+  irk_context* cpu;
+  irk_context* gpu;
+};
+
+struct Case {
+  int64_t n, d, mpc, m;  // mpc 0: one class; m 0: reference = query
+  bool exact;
+  irk_distance dist;
+};
+
+std::string label_of(const Case& c, const char* variant = "") {
+  char buf[160];
+  std::string classes = c.mpc == 0 ? "one-class" : (c.mpc == 1 ? "distinct" : "mpc=" + std::to_string(c.mpc));
+  std::string ref = c.m ? "m=" + std::to_string(c.m) : "self";
+  std::snprintf(buf, sizeof buf, "B=%lld d=%lld %s %s %s p=%g %s%s%s", static_cast<long long>(c.n),
+                static_cast<long long>(c.d), classes.c_str(), ref.c_str(), dist_name(c.dist), c.dist.power,
+                c.exact ? "exact" : "float", *variant ? " " : "", variant);
+  return buf;
+}
+
+// The CPU distance matrix, for explaining near ties.
+struct CpuMatrix {
+  const Env& env;
+  const Case& c;
+  const Inputs& in;
+  std::vector<float> s;
+  int64_t m = 0;
+  float at(int64_t i, int64_t j) {
+    if (s.empty()) {
+      m = in.m ? in.m : in.n;
+      s.resize(static_cast<size_t>(in.n * m));
+      irk_pairwise(env.cpu, &c.dist, in.x.data(), in.n, in.m ? in.y.data() : nullptr, m, in.d, s.data());
+    }
+    return s[static_cast<size_t>(i * m + j)];
+  }
+};
+
+bool inverted(const irk_distance& d) { return d.kind == IRK_DIST_COSINE || d.kind == IRK_DIST_DOT; }
+bool near(const Check& c, float a, float b) {
+  return std::fabs(static_cast<double>(a) - b) <= c.tol().atol * std::max(1.0, std::fabs(static_cast<double>(a)));
+}
+
+void check_pairwise(const Env& env, const Case& c, const Inputs& in, const DevInputs& dev) {
+  Check ck("pairwise", label_of(c));
+  const int64_t m = in.m ? in.m : in.n;
+  std::vector<float> ref(static_cast<size_t>(in.n * m));
+  Outcome oc = outcome(irk_pairwise(env.cpu, &c.dist, in.x.data(), in.n, in.m ? in.y.data() : nullptr, m, in.d, ref.data()));
+  Dev<float> out(ref.size());
+  out.poison();
+  Outcome og = outcome(irk_pairwise(env.gpu, &c.dist, dev.x.ptr(), in.n, in.m ? dev.y.ptr() : nullptr, m, in.d, out.ptr()));
+  if (same_outcome(ck, oc, og)) compare_floats(ck, "out", ref, out.get(), c.exact);
+}
+
+void check_knn(const Env& env, const Case& c, const Inputs& in, const DevInputs& dev, int64_t k) {
+  const int64_t m = in.m ? in.m : in.n, avail = in.m ? in.m : in.n - 1;
+  k = std::min(k, avail);
+  Check ck("knn", label_of(c, ("k=" + std::to_string(k)).c_str()));
+  std::vector<int64_t> ci(static_cast<size_t>(in.n * k));
+  std::vector<float> cv(ci.size());
+  Outcome oc = outcome(irk_knn(env.cpu, &c.dist, in.x.data(), in.n, in.m ? in.y.data() : nullptr, m, in.d, k,
+                               ci.data(), cv.data()));
+  Dev<int64_t> gi_d(ci.size());
+  Dev<float> gv_d(ci.size());
+  gi_d.poison();
+  gv_d.poison();
+  Outcome og = outcome(irk_knn(env.gpu, &c.dist, dev.x.ptr(), in.n, in.m ? dev.y.ptr() : nullptr, m, in.d, k,
+                               gi_d.ptr(), gv_d.ptr()));
+  if (!same_outcome(ck, oc, og)) return;
+  std::vector<int64_t> gi = gi_d.get();
+  std::vector<float> gv = gv_d.get();
+  compare_floats(ck, "values", cv, gv, c.exact);
+  for (int64_t q = 0; q < in.n; ++q) {
+    std::vector<int64_t> row(gi.begin() + q * k, gi.begin() + (q + 1) * k);
+    for (int64_t r = 0; r < k; ++r) {
+      const size_t at = static_cast<size_t>(q * k + r);
+      if (row[static_cast<size_t>(r)] < 0 || row[static_cast<size_t>(r)] >= m || (!in.m && row[static_cast<size_t>(r)] == q))
+        ck.fail("indices[%lld][%lld] = %lld is not a valid neighbour", static_cast<long long>(q),
+                static_cast<long long>(r), static_cast<long long>(row[static_cast<size_t>(r)]));
+      else if (gi[at] != ci[at] && (c.exact || !near(ck, cv[at], gv[at])))
+        ck.fail("indices[%lld][%lld]: cpu %lld (%.9g), cuda %lld (%.9g)", static_cast<long long>(q),
+                static_cast<long long>(r), static_cast<long long>(ci[at]), cv[at], static_cast<long long>(gi[at]), gv[at]);
+    }
+    std::sort(row.begin(), row.end());
+    if (std::adjacent_find(row.begin(), row.end()) != row.end())
+      ck.fail("query %lld lists a neighbour twice", static_cast<long long>(q));
+  }
+}
+
+struct Mined {
+  irk_mined* h = nullptr;
+  Mined() { irk_mined_create(&h); }
+  ~Mined() { irk_mined_destroy(h); }
+  irk_tuples view() const {
+    irk_tuples t;
+    irk_mined_view(h, &t);
+    return t;
+  }
+};
+
+// Runs the MS miner on both; returns the CPU pairs in `keep` for the losses.
+void check_ms_miner(const Env& env, const Case& c, const Inputs& in, const DevInputs& dev, Mined& keep) {
+  Check ck("ms_miner", label_of(c, "eps=0.1"));
+  const double eps = 0.1;
+  irk_batch hb = host_batch(in), db = device_batch(in, dev);
+  Mined g;
+  Outcome oc = outcome(irk_ms_miner(env.cpu, &hb, &c.dist, eps, keep.h));
+  Outcome og = outcome(irk_ms_miner(env.gpu, &db, &c.dist, eps, g.h));
+  if (!same_outcome(ck, oc, og)) return;
+  irk_tuples tc = keep.view(), tg = g.view();
+  CpuMatrix S{env, c, in, {}};
+  const bool inv = inverted(c.dist);
+  const int64_t m = in.m ? in.m : in.n;
+  const int64_t* yl = in.m ? in.yl.data() : in.xl.data();
+  auto pos_ok = [&](int64_t i, int64_t j) { return in.xl[static_cast<size_t>(i)] == yl[j] && !(in.m == 0 && i == j); };
+  auto neg_ok = [&](int64_t i, int64_t j) { return in.xl[static_cast<size_t>(i)] != yl[j]; };
+  // A kept/dropped difference is a near tie when s -+ eps sits within atol of the row's extreme.
+  auto explain = [&](bool pos) {
+    return [&, pos](const Row& r, bool) {
+      if (c.exact) return false;
+      const int64_t i = r[0], j = r[1];
+      if (pos ? !pos_ok(i, j) : !neg_ok(i, j)) return false;
+      float extreme = 0.f;
+      bool any = false;
+      for (int64_t t = 0; t < m; ++t) {
+        if (pos ? !neg_ok(i, t) : !pos_ok(i, t)) continue;
+        const float v = S.at(i, t);
+        // pos: the closest negative; neg: the farthest positive
+        const bool take = !any || (pos ? (inv ? v > extreme : v < extreme) : (inv ? v < extreme : v > extreme));
+        if (take) extreme = v, any = true;
+      }
+      const float s = S.at(i, j);
+      const float lhs = pos ? (inv ? s - static_cast<float>(eps) : s + static_cast<float>(eps))
+                            : (inv ? s + static_cast<float>(eps) : s - static_cast<float>(eps));
+      return any && near(ck, lhs, extreme);
+    };
+  };
+  compare_tuples(ck, "pos", rows_of(tc.pos, tc.n_pos, 2), rows_of(tg.pos, tg.n_pos, 2), explain(true));
+  compare_tuples(ck, "neg", rows_of(tc.neg, tc.n_neg, 2), rows_of(tg.neg, tg.n_neg, 2), explain(false));
+}
+
+void check_batch_hard(const Env& env, const Case& c, const Inputs& in, const DevInputs& dev, Mined& keep) {
+  Check ck("batch_hard_miner", label_of(c));
+  irk_batch hb = host_batch(in), db = device_batch(in, dev);
+  Mined g;
+  Outcome oc = outcome(irk_batch_hard_miner(env.cpu, &hb, &c.dist, keep.h));
+  Outcome og = outcome(irk_batch_hard_miner(env.gpu, &db, &c.dist, g.h));
+  if (!same_outcome(ck, oc, og)) return;
+  irk_tuples tc = keep.view(), tg = g.view();
+  std::vector<Row> rc = rows_of(tc.triplets, tc.n_triplets, 3), rg = rows_of(tg.triplets, tg.n_triplets, 3);
+  CpuMatrix S{env, c, in, {}};
+  if (rc.size() != rg.size()) ck.fail("%zu triplets on cpu, %zu on cuda", rc.size(), rg.size());
+  for (size_t t = 0; t < std::min(rc.size(), rg.size()); ++t) {
+    const Row &a = rc[t], &b = rg[t];
+    if (a == b) continue;
+    const bool tie = !c.exact && a[0] == b[0] && (a[1] == b[1] || near(ck, S.at(a[0], a[1]), S.at(b[0], b[1]))) &&
+                     (a[2] == b[2] || near(ck, S.at(a[0], a[2]), S.at(b[0], b[2])));
+    if (!tie)
+      ck.fail("triplet %zu: cpu (%lld, %lld, %lld), cuda (%lld, %lld, %lld)", t, static_cast<long long>(a[0]),
+              static_cast<long long>(a[1]), static_cast<long long>(a[2]), static_cast<long long>(b[0]),
+              static_cast<long long>(b[1]), static_cast<long long>(b[2]));
+  }
+  ck.note(" triplets " + std::to_string(rc.size()));
+}
+
+// Host tuples copied to the device.
+struct DevTuples {
+  Dev<int64_t> a, b;
+  irk_tuples t{};
+  explicit DevTuples(const irk_tuples& h)
+      : a(std::vector<int64_t>(h.kind == IRK_TUPLES_PAIRS ? h.pos : h.triplets,
+                               (h.kind == IRK_TUPLES_PAIRS ? h.pos : h.triplets) +
+                                   (h.kind == IRK_TUPLES_PAIRS ? 2 * h.n_pos : 3 * h.n_triplets))),
+        b(std::vector<int64_t>(h.neg, h.neg + (h.kind == IRK_TUPLES_PAIRS ? 2 * h.n_neg : 0))) {
+    t = h;
+    if (h.kind == IRK_TUPLES_PAIRS) {
+      t.pos = a.ptr();
+      t.neg = b.ptr();
+    } else {
+      t.triplets = a.ptr();
+    }
+  }
+};
+
+using LossFn = std::function<irk_status(const irk_context*, const irk_batch*, const irk_tuples*, irk_loss_out*)>;
+
+// Runs a loss on both (CUDA twice when `repeat`: sums must be deterministic) and compares.
+void check_loss(const Env& env, const char* kernel, const Case& c, const Inputs& in, const DevInputs& dev,
+                const irk_tuples* tuples, const char* variant, bool repeat, const LossFn& fn) {
+  Check ck(kernel, label_of(c, variant));
+  irk_batch hb = host_batch(in), db = device_batch(in, dev);
+  const size_t gn = static_cast<size_t>(in.n * in.d), gm = static_cast<size_t>(in.m * in.d);
+  std::vector<float> loss(1), grad(gn), grad_ref(gm);
+  irk_loss_out ho{loss.data(), grad.data(), in.m ? grad_ref.data() : nullptr, nullptr};
+  Outcome oc = outcome(fn(env.cpu, &hb, tuples, &ho));
+  std::unique_ptr<DevTuples> dt(tuples ? new DevTuples(*tuples) : nullptr);
+  Dev<float> dl(1), dg(gn), dgr(gm);
+  auto run = [&] {
+    dl.poison();
+    dg.poison();
+    dgr.poison();
+    irk_loss_out go{dl.ptr(), dg.ptr(), in.m ? dgr.ptr() : nullptr, nullptr};
+    return outcome(fn(env.gpu, &db, dt ? &dt->t : nullptr, &go));
+  };
+  Outcome og = run();
+  if (!same_outcome(ck, oc, og)) return;
+  std::vector<float> gl = dl.get(), gg = dg.get(), ggr = dgr.get();
+  compare_floats(ck, "loss", loss, gl, false);
+  compare_floats(ck, "grad", grad, gg, false);
+  if (in.m) compare_floats(ck, "grad_ref", grad_ref, ggr, false);
+  if (!repeat) return;
+  run();
+  if (dl.get() != gl || dg.get() != gg || (in.m && dgr.get() != ggr)) ck.fail("a second CUDA run differs (not deterministic)");
+}
+
+void run_case(const Env& env, const Case& c, std::mt19937_64& rng) {
+  Inputs in = make_inputs(c.n, c.d, c.mpc, c.m, c.exact, rng);
+  DevInputs dev(in);
+  check_pairwise(env, c, in, dev);
+  check_knn(env, c, in, dev, 5);
+  if (c.n <= 300) check_knn(env, c, in, dev, c.m ? c.m : c.n - 1);
+  Mined pairs, triplets;
+  check_ms_miner(env, c, in, dev, pairs);
+  check_batch_hard(env, c, in, dev, triplets);
+  const irk_tuples tp = pairs.view(), tt = triplets.view();
+
+  const double alpha = c.exact ? 0.05 : 2.0, beta = c.exact ? 0.1 : 50.0, base = c.exact ? 0.0 : 0.5;
+  LossFn ms = [&](const irk_context* x, const irk_batch* b, const irk_tuples* t, irk_loss_out* o) {
+    return irk_ms_loss(x, b, &c.dist, t, alpha, beta, base, o);
+  };
+  check_loss(env, "ms_loss", c, in, dev, nullptr, "labels", true, ms);
+  check_loss(env, "ms_loss", c, in, dev, &tp, "ms-mined pairs", true, ms);
+  check_loss(env, "ms_loss", c, in, dev, &tt, "batch-hard triplets", true, ms);
+
+  const double margin = c.exact ? 1.0 : 0.05;
+  auto triplet = [&](int swap, int smooth) {
+    return LossFn([&c, margin, swap, smooth](const irk_context* x, const irk_batch* b, const irk_tuples* t,
+                                             irk_loss_out* o) {
+      return irk_triplet_margin_loss(x, b, &c.dist, t, margin, swap, smooth, o);
+    });
+  };
+  check_loss(env, "triplet_margin_loss", c, in, dev, nullptr, "labels", true, triplet(0, 0));
+  check_loss(env, "triplet_margin_loss", c, in, dev, &tp, "ms-mined pairs", true, triplet(0, 0));
+  check_loss(env, "triplet_margin_loss", c, in, dev, &tt, "batch-hard triplets", false, triplet(0, 0));
+  check_loss(env, "triplet_margin_loss", c, in, dev, nullptr, "labels swap", true, triplet(1, 0));
+  check_loss(env, "triplet_margin_loss", c, in, dev, &tp, "pairs swap smooth", true, triplet(1, 1));
+}
+
+// NaN rows and out-of-range tuples must fail on CUDA exactly as on the CPU.
+void check_bad_inputs(const Env& env, std::mt19937_64& rng) {
+  const Case c{40, 6, 4, 0, false, irk_distance{IRK_DIST_COSINE, 1, 1.0}};
+  Inputs in = make_inputs(c.n, c.d, c.mpc, c.m, c.exact, rng);
+  in.x[static_cast<size_t>(17 * c.d + 3)] = NAN;
+  in.x[static_cast<size_t>(29 * c.d + 1)] = INFINITY;
+  DevInputs dev(in);
+  irk_batch hb = host_batch(in), db = device_batch(in, dev);
+  auto both = [&](const char* what, const std::function<irk_status(const irk_context*, bool)>& fn) {
+    Check ck("bad_input", what);
+    Outcome oc = outcome(fn(env.cpu, false)), og = outcome(fn(env.gpu, true));
+    if (oc.st == IRK_OK) ck.fail("the CPU accepted it");
+    same_outcome(ck, oc, og);
+  };
+  Dev<float> dout(static_cast<size_t>(c.n * c.n));
+  std::vector<float> hout(static_cast<size_t>(c.n * c.n));
+  both("pairwise NaN row", [&](const irk_context* x, bool g) {
+    return irk_pairwise(x, &c.dist, g ? dev.x.ptr() : in.x.data(), c.n, nullptr, c.n, c.d, g ? dout.ptr() : hout.data());
+  });
+  Dev<int64_t> didx(static_cast<size_t>(c.n * 3));
+  std::vector<int64_t> hidx(didx.size());
+  both("knn NaN row", [&](const irk_context* x, bool g) {
+    return irk_knn(x, &c.dist, g ? dev.x.ptr() : in.x.data(), c.n, nullptr, c.n, c.d, 3, g ? didx.ptr() : hidx.data(),
+                   g ? dout.ptr() : hout.data());
+  });
+  Mined mined;
+  both("ms_miner NaN row", [&](const irk_context* x, bool g) { return irk_ms_miner(x, g ? &db : &hb, &c.dist, 0.1, mined.h); });
+  both("batch_hard_miner NaN row", [&](const irk_context* x, bool g) { return irk_batch_hard_miner(x, g ? &db : &hb, &c.dist, mined.h); });
+  Dev<float> dloss(1), dgrad(static_cast<size_t>(c.n * c.d));
+  std::vector<float> hloss(1), hgrad(dgrad.size());
+  auto out = [&](bool g) { return irk_loss_out{g ? dloss.ptr() : hloss.data(), g ? dgrad.ptr() : hgrad.data(), nullptr, nullptr}; };
+  both("ms_loss NaN row", [&](const irk_context* x, bool g) {
+    irk_loss_out o = out(g);
+    return irk_ms_loss(x, g ? &db : &hb, &c.dist, nullptr, 2, 50, 0.5, &o);
+  });
+  both("triplet_margin_loss NaN row", [&](const irk_context* x, bool g) {
+    irk_loss_out o = out(g);
+    return irk_triplet_margin_loss(x, g ? &db : &hb, &c.dist, nullptr, 0.05, 0, 0, &o);
+  });
+  // Clean embeddings, a bad tuple index.
+  Inputs ok = make_inputs(c.n, c.d, c.mpc, c.m, c.exact, rng);
+  DevInputs dok(ok);
+  irk_batch hok = host_batch(ok), dbok = device_batch(ok, dok);
+  std::vector<int64_t> pairs = {0, 1, 2, 3, 5, c.n + 7}, trip = {0, 1, 2, 4, -1, 5};
+  Dev<int64_t> dpairs(pairs), dtrip(trip);
+  both("ms_loss pair index out of range", [&](const irk_context* x, bool g) {
+    irk_tuples t{IRK_TUPLES_PAIRS, g ? dpairs.ptr() : pairs.data(), 3, nullptr, 0, nullptr, 0};
+    irk_loss_out o = out(g);
+    return irk_ms_loss(x, g ? &dbok : &hok, &c.dist, &t, 2, 50, 0.5, &o);
+  });
+  both("triplet_margin_loss triplet index out of range", [&](const irk_context* x, bool g) {
+    irk_tuples t{IRK_TUPLES_TRIPLETS, nullptr, 0, nullptr, 0, g ? dtrip.ptr() : trip.data(), 2};
+    irk_loss_out o = out(g);
+    return irk_triplet_margin_loss(x, g ? &dbok : &hok, &c.dist, &t, 0.05, 0, 0, &o);
+  });
+}
+
+std::vector<Case> all_cases() {
+  const irk_distance cos{IRK_DIST_COSINE, 1, 1.0}, cos2{IRK_DIST_COSINE, 1, 2.0}, l2n{IRK_DIST_L2, 1, 1.0},
+      dot{IRK_DIST_DOT, 0, 1.0}, dot_half{IRK_DIST_DOT, 1, 0.5}, sql2{IRK_DIST_SQUARED_L2, 0, 1.0},
+      l2{IRK_DIST_L2, 0, 1.0};
+  return {
+      {2, 1, 1, 0, false, cos},          {3, 2, 2, 0, true, sql2},         {5, 3, 2, 0, false, dot_half},
+      {7, 5, 3, 0, false, l2n},          {16, 1, 8, 0, true, dot},         {33, 64, 1, 0, false, cos},
+      {64, 17, 0, 0, false, cos},        {100, 128, 4, 77, true, l2},      {129, 9, 2, 0, false, cos2},
+      {255, 1024, 5, 0, false, cos},     {300, 40, 3, 0, true, sql2},      {511, 31, 7, 600, true, sql2},
+      {1000, 256, 2, 0, false, cos},     {1023, 3, 6, 0, false, l2n},      {2048, 64, 8, 0, true, dot},
+      {4097, 100, 3, 0, false, cos},     {8192, 128, 8, 0, false, cos},    {8192, 16, 1, 0, false, cos},
+  };
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  uint64_t seed = std::random_device{}();
+  int64_t max_b = 8192;
+  bool require_device = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--seed" && i + 1 < argc) seed = std::strtoull(argv[++i], nullptr, 10);
+    else if (a == "--max-b" && i + 1 < argc) max_b = std::strtoll(argv[++i], nullptr, 10);
+    else if (a == "--quick") max_b = 300;
+    else if (a == "--require-device") require_device = true;
+    else {
+      std::fprintf(stderr, "usage: irkit-check [--seed N] [--max-b N] [--quick] [--require-device]\n");
+      return 3;
+    }
+  }
+  std::printf("irkit-check %s, seed %llu, B up to %lld\n", irk_version(), static_cast<unsigned long long>(seed),
+              static_cast<long long>(max_b));
+  int devices = 0;
+  if (irk_cuda_device_count(&devices) != IRK_OK) {
+    std::printf("irkit-check: no CUDA device (%s); nothing checked\n", irk_last_error());
+    return require_device ? 2 : 0;
+  }
+  std::printf("\n%-20s %8s %8s  compared\n", "kernel", "atol", "rtol");
+  for (const Tol& t : kTols) std::printf("%-20s %8.0e %8.0e  %s\n", t.kernel, t.atol, t.rtol, t.what);
+  std::printf("(|ref - x| <= atol * max|ref| + rtol * |ref| per output; exact cases: bit for bit)\n\n");
+
+  Env env{};
+  cudaStream_t stream = nullptr;
+  CU(cudaStreamCreate(&stream));
+  if (irk_context_create(IRK_DEVICE_CPU, 0, 0, &env.cpu) != IRK_OK ||
+      irk_context_create(IRK_DEVICE_CUDA, 0, 0, &env.gpu) != IRK_OK ||
+      irk_context_set_stream(env.gpu, stream) != IRK_OK) {
+    std::printf("irkit-check: cannot set up contexts: %s\n", irk_last_error());
+    return 3;
+  }
+  std::mt19937_64 rng(seed);
+  check_bad_inputs(env, rng);
+  for (const Case& c : all_cases())
+    if (c.n <= max_b) run_case(env, c, rng);
+
+  int passed = 0, failed = 0;
+  std::printf("\n");
+  for (int i = 0; i < kKernels; ++i) {
+    std::printf("%-20s %d passed, %d failed\n", kTols[i].kernel, g_passed[i], g_failed[i]);
+    passed += g_passed[i];
+    failed += g_failed[i];
+  }
+  irk_context_destroy(env.gpu);
+  irk_context_destroy(env.cpu);
+  cudaStreamDestroy(stream);
+  std::printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}

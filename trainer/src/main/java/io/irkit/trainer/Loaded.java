@@ -1,0 +1,52 @@
+package io.irkit.trainer;
+
+import io.irkit.kernels.Context;
+import io.irkit.trainer.data.Sample;
+import io.irkit.trainer.model.EmbeddingModel;
+import io.irkit.trainer.model.ModelSpec;
+import io.irkit.trainer.model.Models;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.bytedeco.pytorch.global.torch;
+
+/** A trained model with its data, for eval and embed. */
+final class Loaded implements AutoCloseable {
+  final Context ctx;
+  final DataPipeline data;
+  final EmbeddingModel model;
+
+  private Loaded(Context ctx, DataPipeline data, EmbeddingModel model) {
+    this.ctx = ctx;
+    this.data = data;
+    this.model = model;
+  }
+
+  static Loaded open(Path target, TrainOptions o) throws IOException {
+    Path ckpt = EvalCommand.checkpointOf(target);
+    if (o.threads > 0) torch.set_num_threads(o.threads);
+    Context ctx = Context.cpu(o.threads);
+    DataPipeline data = new DataPipeline(o);
+    EmbeddingModel model = Models.build(new ModelSpec(o.arch, o.weights, o.embeddingDim, o.seed));
+    LossSetup loss = new LossSetup(o, data.split().numTrainClasses(), model.embeddingDim(), o.seed);
+    Checkpoint.read(ckpt, new Checkpoint.Parts(model, null, loss.weights, null));
+    model.train(false);
+    return new Loaded(ctx, data, model);
+  }
+
+  List<Sample> samples(String split) {
+    return switch (split) {
+      case "test" -> data.split().test();
+      case "val" -> data.split().val();
+      case "train" -> data.split().train();
+      default -> throw new IllegalArgumentException("--split must be test, val or train, got '" + split + "'");
+    };
+  }
+
+  @Override
+  public void close() throws Exception {
+    data.close();
+    model.close();
+    ctx.close();
+  }
+}

@@ -2,52 +2,42 @@
 // mirror cpu/distance.cpp's distance_backward (that file keeps them inline, so they are restated
 // here, in chain_coef).
 #include "distance.cuh"
-#include "math/knn_math.h"
+#include "distance_value.cuh"
+#include "math/distance_math.h"
 #include "tile.cuh"
 
 namespace irk {
 namespace cuda {
 namespace {
 
-constexpr double kNormEps = 1e-12;  // torch.nn.functional.normalize
+constexpr double kNormEps = dmath::kNormEps;  // as cpu/distance.cpp's normalize_backward sees it
 
-// One row per block: the raw row's norm, the normalized copy, and the squared norm of the row as
-// used (cpu/distance.cpp normalize_rows and its squared norms, in fp32).
-__global__ void __launch_bounds__(kThreads) prepare_rows_kernel(const float* x, int64_t d, bool normalize,
-                                                                float* xn, float* norms, float* sq) {
-  __shared__ float sh[kThreads];
-  const float* r = x + static_cast<int64_t>(blockIdx.x) * d;
-  float acc = 0.f;
-  for (int64_t k = threadIdx.x; k < d; k += blockDim.x) acc = fmaf(r[k], r[k], acc);
-  const float sumsq = block_reduce(acc, SumOp(), sh);
-  if (!normalize) {
-    if (sq && threadIdx.x == 0) sq[blockIdx.x] = sumsq;
-    return;
-  }
-  const float denom = math::normalize_denom(sumsq);
-  float* o = xn + static_cast<int64_t>(blockIdx.x) * d;
-  float acc_n = 0.f;
-  for (int64_t k = threadIdx.x; k < d; k += blockDim.x) {
-    const float v = r[k] / denom;
-    o[k] = v;
-    acc_n = fmaf(v, v, acc_n);
-  }
-  if (threadIdx.x == 0) norms[blockIdx.x] = static_cast<float>(sqrt(static_cast<double>(sumsq)));
-  if (sq) {
-    const float sumsq_n = block_reduce(acc_n, SumOp(), sh);
-    if (threadIdx.x == 0) sq[blockIdx.x] = sumsq_n;
+// One thread per row, as cpu/distance.cpp: F.normalize (torch_norm2), then for the cdist matmul
+// form -2 x and torch_sum_squares of the row as used.
+__global__ void prepare_rows_kernel(const float* x, int64_t rows, int64_t d, bool normalize, float* xn, float* norms,
+                                    float* xm2, float* sq) {
+  for (int64_t i = global_thread(); i < rows; i += global_stride()) {
+    const float* r = x + i * d;
+    if (normalize) {
+      const float norm = dmath::torch_norm2(r, d);
+      const float denom = dmath::normalize_denom(norm);
+      norms[i] = norm;
+      float* o = xn + i * d;
+      for (int64_t k = 0; k < d; ++k) o[k] = r[k] / denom;
+      r = o;
+    }
+    if (sq) sq[i] = dmath::torch_sum_squares(r, d);
+    if (xm2)
+      for (int64_t k = 0; k < d; ++k) xm2[i * d + k] = -2.f * r[k];
   }
 }
 
-// Epilogue of a tile: a distance value (kind >= 0) or a linear combination (kind < 0).
+// Epilogue of a tile: a distance value (distance_value.cuh) or a linear combination.
 struct Epilogue {
   float* out;
   int64_t ldo;
-  int kind;
-  double power;
-  const float* rsq;  // squared norms of the rows / columns (L2 kinds)
-  const float* csq;
-  bool self;         // diagonal of an L2 self-distance is exactly 0 (cpu/distance.cpp)
+  bool linear;
+  ValueArgs value;   // distance values
   float* base;       // value before power, or NULL
   float sign;        // linear: out = sign * acc + row_scale[r] * row_vec[r, c] (+ out)
   const float* row_scale;
@@ -61,26 +51,22 @@ __global__ void __launch_bounds__(kTileThreads) gemm_kernel(TileOperands op, Epi
   float acc[4][4];
   tile_product(sh, op, r0, c0, acc);
   const int tr = threadIdx.x / 16, tc = threadIdx.x % 16;
+#pragma unroll
   for (int i = 0; i < 4; ++i) {
     const int64_t r = r0 + tr + 16 * i;
     if (r >= op.R) continue;
+#pragma unroll
     for (int j = 0; j < 4; ++j) {
       const int64_t c = c0 + tc + 16 * j;
       if (c >= op.C) continue;
       const int64_t at = r * e.ldo + c;
-      if (e.kind >= 0) {
-        const irk_distance_kind kind = static_cast<irk_distance_kind>(e.kind);
-        const bool l2 = math::is_l2_kind(kind);
-        const float b = (l2 && e.self && r == c)
-                            ? 0.f
-                            : math::pair_value(kind, 1.0, acc[i][j], l2 ? e.rsq[r] : 0.0, l2 ? e.csq[c] : 0.0);
-        if (e.base) e.base[at] = b;
-        e.out[at] = e.power == 1.0 ? b : static_cast<float>(pow(static_cast<double>(b), e.power));
-      } else {
+      if (e.linear) {
         float v = e.sign * acc[i][j];
         if (e.row_scale) v += e.row_scale[r] * e.row_vec[at];
         if (e.accumulate) v += e.out[at];
         e.out[at] = v;
+      } else {
+        e.out[at] = distance_value(e.value, acc[i][j], r, c, e.base ? e.base + at : nullptr);
       }
     }
   }
@@ -140,39 +126,41 @@ __global__ void __launch_bounds__(kThreads) normalize_backward_kernel(const floa
     o[k] = r > kNormEps ? static_cast<float>((gi[k] - yi[k] * yg) / r) : static_cast<float>(gi[k] / kNormEps);
 }
 
-void prepare_one(cudaStream_t s, const irk_distance& dist, const float* x, int64_t rows, int64_t d,
-                 Scratch<float>& xn, Scratch<float>& norms, Scratch<float>& sq, const float** used,
-                 const float** used_norms, const float** used_sq) {
-  const bool l2 = math::is_l2_kind(dist.kind);
-  if (!dist.normalize && !l2) {
-    *used = x;
-    return;
-  }
+void prepare_one(cudaStream_t s, const irk_distance& dist, bool cdist_mm, const float* x, int64_t rows, int64_t d,
+                 Scratch<float>& xn, Scratch<float>& norms, Scratch<float>* xm2, Scratch<float>& sq, const float** used,
+                 const float** used_norms, const float** used_xm2, const float** used_sq) {
+  *used = x;
+  if (!dist.normalize && !cdist_mm) return;
   if (dist.normalize) {
     xn.allocate(s, rows * d);
     norms.allocate(s, rows);
   }
-  if (l2) sq.allocate(s, rows);
-  prepare_rows_kernel<<<row_blocks(rows), kThreads, 0, s>>>(x, d, dist.normalize != 0, xn.get(),
-                                                                        norms.get(), sq.get());
+  if (cdist_mm) {
+    sq.allocate(s, rows);
+    if (xm2) xm2->allocate(s, rows * d);
+  }
+  float* xm2_p = xm2 ? xm2->get() : nullptr;
+  prepare_rows_kernel<<<grid_for(rows), kThreads, 0, s>>>(x, rows, d, dist.normalize != 0, xn.get(), norms.get(),
+                                                          xm2_p, sq.get());
   IRK_LAUNCHED("prepare_rows_kernel");
-  *used = dist.normalize ? xn.get() : x;
+  if (dist.normalize) *used = xn.get();
   *used_norms = norms.get();
+  if (used_xm2) *used_xm2 = xm2_p;
   *used_sq = sq.get();
 }
 
 }  // namespace
 
 Prepared prepare(cudaStream_t s, const irk_distance& dist, const float* x, int64_t n, const float* y, int64_t m,
-                 int64_t d, bool self) {
+                 int64_t d, bool self, bool cdist_mm) {
   Prepared p;
-  prepare_one(s, dist, x, n, d, p.xn_buf, p.xr_buf, p.xsq_buf, &p.x, &p.xr, &p.xsq);
+  prepare_one(s, dist, cdist_mm, x, n, d, p.xn_buf, p.xr_buf, &p.xm2_buf, p.xsq_buf, &p.x, &p.xr, &p.xm2, &p.xsq);
   if (self) {
     p.y = p.x;
     p.yr = p.xr;
     p.ysq = p.xsq;
   } else {
-    prepare_one(s, dist, y, m, d, p.yn_buf, p.yr_buf, p.ysq_buf, &p.y, &p.yr, &p.ysq);
+    prepare_one(s, dist, cdist_mm, y, m, d, p.yn_buf, p.yr_buf, nullptr, p.ysq_buf, &p.y, &p.yr, nullptr, &p.ysq);
   }
   return p;
 }
@@ -184,23 +172,26 @@ DevDist compute_distances(cudaStream_t s, const irk_distance& dist, const float*
   D.m = m;
   D.d = d;
   D.self = self;
-  D.inverted = !math::is_l2_kind(dist.kind);
-  D.p = prepare(s, dist, x, n, y, m, d, self);
+  const bool l2 = is_l2(dist.kind);
+  D.inverted = !l2;
+  const int form = value_form(dist, n, m);
+  D.p = prepare(s, dist, x, n, y, m, d, self, form == kCdistMmForm);
   if (out == nullptr) D.s_buf.allocate(s, n * m);
   D.s = out ? out : D.s_buf.get();
   if (keep_base && dist.power != 1.0) {
     D.base_buf.allocate(s, n * m);
     D.base = D.base_buf.get();
   }
-  TileOperands op{D.p.x, d, 1, D.p.y, 1, d, n, m, d};
-  Epilogue e{D.s, m, static_cast<int>(dist.kind), dist.power, D.p.xsq, D.p.ysq, self, D.base, 1.f, nullptr, nullptr, false};
+  // PML: query @ ref.T; cdist's matmul form: (-2 x) @ y.T, then the two norm columns.
+  TileOperands op{tile_left(D.p, form), d, 1, D.p.y, 1, d, n, m, d};
+  Epilogue e{D.s, m, false, value_args(dist, D.p, form, d), D.base, 1.f, nullptr, nullptr, false};
   launch_gemm(s, op, e);
   return D;
 }
 
 void distance_backward(cudaStream_t s, const irk_distance& dist, const DevDist& D, float* G, float* dx, float* dy) {
   const int64_t n = D.n, m = D.m, d = D.d;
-  const bool l2 = math::is_l2_kind(dist.kind);
+  const bool l2 = is_l2(dist.kind);
   const bool want_dy = !D.self && dy != nullptr;
   if (dx == nullptr && !want_dy) return;
   // C = dLoss/d(base) with the L2 chain, in place of G.
@@ -239,13 +230,13 @@ void distance_backward(cudaStream_t s, const irk_distance& dist, const DevDist& 
   // gy = C^T X (L2: colsum * Y - C^T X); with self it is the first half of dx.
   if (D.self || want_dy) {
     TileOperands op{G, 1, m, X, d, 1, m, d, n};
-    Epilogue e{gy, d, -1, 1.0, nullptr, nullptr, false, nullptr, sign, l2 ? csum.get() : nullptr, Y, false};
+    Epilogue e{gy, d, true, ValueArgs{}, nullptr, sign, l2 ? csum.get() : nullptr, Y, false};
     launch_gemm(s, op, e);
   }
   // gx = C Y (L2: rowsum * X - C Y), added to gy when self.
   if (dx) {
     TileOperands op{G, m, 1, Y, d, 1, n, d, m};
-    Epilogue e{gx, d, -1, 1.0, nullptr, nullptr, false, nullptr, sign, l2 ? rsum.get() : nullptr, X, D.self};
+    Epilogue e{gx, d, true, ValueArgs{}, nullptr, sign, l2 ? rsum.get() : nullptr, X, D.self};
     launch_gemm(s, op, e);
   }
   if (!dist.normalize) return;

@@ -1,6 +1,8 @@
 // The device distance matrix and the chain rule back through it: the twin of cpu/distance.h.
-// Products are accumulated in fp32 by a tiled shared-memory kernel; the per-pair value comes from
-// math/knn_math.h (pair_value), the same function the CPU kNN uses.
+// The forward values equal cpu/distance.cpp's bit for bit (powers other than 1, 2, 3, -2, 0.5,
+// -0.5, -1 aside, which go through pow): the same math/distance_math.h functions per row and per
+// pair, and products summed in k order without FMA by the tiled kernel (tile.cuh). The backward
+// pass accumulates in fp32 where the CPU uses double.
 #pragma once
 #include <cstdint>
 
@@ -10,21 +12,22 @@
 namespace irk {
 namespace cuda {
 
-// Inputs as the kernels see them: normalized copies when asked, the norms before normalizing (for
-// the backward pass) and squared norms of the used rows (L2 kinds).
+// Inputs as the kernels see them: normalized copies when asked (F.normalize), the torch norms
+// before normalizing (for the backward pass) and, for the cdist matmul form, -2 x and |x|^2.
 struct Prepared {
   const float* x = nullptr;
   const float* y = nullptr;
   const float* xr = nullptr;   // norms of the raw rows (normalize only)
   const float* yr = nullptr;
-  const float* xsq = nullptr;  // squared norms of x / y as used (L2 kinds only)
+  const float* xm2 = nullptr;  // -2 x as used (L2 kinds, matmul form)
+  const float* xsq = nullptr;  // torch_sum_squares of the rows as used (L2 kinds, matmul form)
   const float* ysq = nullptr;
-  Scratch<float> xn_buf, yn_buf, xr_buf, yr_buf, xsq_buf, ysq_buf;
+  Scratch<float> xn_buf, yn_buf, xr_buf, yr_buf, xm2_buf, xsq_buf, ysq_buf;
 };
 
-// y is ignored when self (y = x, m = n).
+// y is ignored when self (y = x, m = n). cdist_mm: prepare the matmul form of torch.cdist.
 Prepared prepare(cudaStream_t s, const irk_distance& dist, const float* x, int64_t n, const float* y, int64_t m,
-                 int64_t d, bool self);
+                 int64_t d, bool self, bool cdist_mm);
 
 struct DevDist {
   int64_t n = 0, m = 0, d = 0;

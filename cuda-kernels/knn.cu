@@ -1,13 +1,16 @@
-// irk_knn's CUDA twin (cpu/knn.cpp). The references are split into a few parts; a block takes 64
-// queries x one part, computes 64 x 64 tiles of products (tile.cuh), turns them into ranking keys
-// (math/knn_math.h, as the CPU) and offers each query's candidates to a bounded heap of that
-// (query, part) in global memory: a partial top-k. A second kernel merges each query's partial
-// lists. Memory is O(n * parts * k); no [n x m] buffer exists.
+// irk_knn's CUDA twin (cpu/knn.cpp). Values come from the same path as the distance matrix
+// (distance_value.cuh), so they equal irk_pairwise's, and the CPU kNN's, bit for bit; the order is
+// math/knn_math.h's (rank_key, ranks_before: ties to the lower index, NaN last). The references are
+// split into a few parts; a block takes 64 queries x one part, computes 64 x 64 tiles of products
+// (tile.cuh) and offers each query's candidates to a bounded heap of that (query, part) in global
+// memory: a partial top-k. A second kernel merges each query's partial lists. Memory is
+// O(n * parts * k); no [n x m] buffer exists.
 #include <algorithm>
 
 #include "core/cuda_kernels.h"
 #include "device_checks.cuh"
 #include "distance.cuh"
+#include "distance_value.cuh"
 #include "math/knn_math.h"
 #include "tile.cuh"
 
@@ -18,14 +21,11 @@ namespace {
 constexpr int kMaxParts = 32;
 
 struct Knn {
-  const float* x;
-  const float* y;
-  const float* xsq;  // L2 kinds
-  const float* ysq;
+  const float* a;  // the tile's left operand (query rows, or -2x in cdist's matmul form)
+  const float* y;  // reference rows as used
+  ValueArgs value;
   int64_t n, m, d, k;
   bool self, inverted;
-  int kind;
-  double power;
   int64_t chunk;  // references per part
   int parts;
   float* part_key;    // [n x parts x k] ranking keys, best first
@@ -93,21 +93,18 @@ __global__ void __launch_bounds__(kTileThreads) knn_partial_kernel(Knn a) {
   const bool owner = threadIdx.x < kTile && q < a.n;  // the thread that keeps query q's heap
   const int64_t slot = (owner ? q : 0) * a.parts + part;
   Heap heap{a.part_key + slot * a.k, a.part_idx + slot * a.k, a.k, 0};
-  const bool l2 = math::is_l2_kind(static_cast<irk_distance_kind>(a.kind));
-  const TileOperands op{a.x, a.d, 1, a.y, 1, a.d, a.n, r_hi, a.d};
+  const TileOperands op{a.a, a.d, 1, a.y, 1, a.d, a.n, r_hi, a.d};
   const int tr = threadIdx.x / 16, tc = threadIdx.x % 16;
   for (int64_t c0 = r_lo; c0 < r_hi; c0 += kTile) {
     float acc[4][4];
     tile_product(sh, op, q0, c0, acc);
+#pragma unroll
     for (int i = 0; i < 4; ++i)
+#pragma unroll
       for (int j = 0; j < 4; ++j) {
         const int64_t r = q0 + tr + 16 * i, c = c0 + tc + 16 * j;
         float key = INFINITY;
-        if (r < a.n && c < r_hi) {
-          const float v = math::pair_value(static_cast<irk_distance_kind>(a.kind), a.power, acc[i][j],
-                                           l2 ? a.xsq[r] : 0.0, l2 ? a.ysq[c] : 0.0);
-          key = math::rank_key(a.inverted, v);
-        }
+        if (r < a.n && c < r_hi) key = math::rank_key(a.inverted, distance_value(a.value, acc[i][j], r, c, nullptr));
         keys[tr + 16 * i][tc + 16 * j] = key;
       }
     __syncthreads();
@@ -167,7 +164,8 @@ void knn(const irk_context& ctx, const irk_distance& dist, const float* query, i
   if (!self) checks.finite_rows(ref, m, d, "ref");
   checks.report();
 
-  Prepared p = prepare(s, dist, query, n, ref, m, d, self);
+  const int form = value_form(dist, n, m);
+  Prepared p = prepare(s, dist, query, n, ref, m, d, self, form == kCdistMmForm);
   // Enough blocks to fill the device, at least a few tiles per part, and partial lists that stay
   // within a memory budget.
   const int64_t qtiles = (n + kTile - 1) / kTile;
@@ -181,8 +179,8 @@ void knn(const irk_context& ctx, const irk_distance& dist, const float* query, i
 
   Scratch<float> part_key(s, n * parts * k);
   Scratch<int64_t> part_idx(s, n * parts * k), part_len(s, n * parts);
-  Knn a{p.x,   p.y,   p.xsq, p.ysq, n, m, d, k, self, !math::is_l2_kind(dist.kind), static_cast<int>(dist.kind),
-        dist.power, chunk, static_cast<int>(parts), part_key.get(), part_idx.get(), part_len.get()};
+  Knn a{tile_left(p, form), p.y, value_args(dist, p, form, d), n, m, d, k, self, !is_l2(dist.kind), chunk,
+        static_cast<int>(parts), part_key.get(), part_idx.get(), part_len.get()};
   dim3 grid(static_cast<unsigned>(qtiles), static_cast<unsigned>(parts));
   knn_partial_kernel<<<grid, kTileThreads, 0, s>>>(a);
   IRK_LAUNCHED("knn_partial_kernel");

@@ -3,10 +3,13 @@
 // register block at rows tr + 16 i and columns tc + 16 j (tr = thread / 16, tc = thread % 16),
 // which keeps shared-memory reads free of bank conflicts. Operands are strided views
 // (A(r, t) = A[r * a_r + t * a_t]), so one kernel serves X Y^T, C Y and C^T X.
+// Every element sums t in order from 0, each product rounded and then added (dmath::mul_add_rn,
+// never fused): exactly dmath::dot_seq, the reference sgemm cpu/distance.cpp reproduces.
 #pragma once
 #include <cstdint>
 
 #include "common.cuh"
+#include "math/distance_math.h"
 
 namespace irk {
 namespace cuda {
@@ -44,7 +47,9 @@ struct TileOperands {
 __device__ __forceinline__ void tile_product(TileShared& sh, const TileOperands& op, int64_t r0, int64_t c0,
                                              float acc[4][4]) {
   const int tr = threadIdx.x / 16, tc = threadIdx.x % 16;
+#pragma unroll
   for (int i = 0; i < 4; ++i)
+#pragma unroll
     for (int j = 0; j < 4; ++j) acc[i][j] = 0.f;
   for (int64_t t0 = 0; t0 < op.T; t0 += kTileK) {
     load_slab(sh.a, op.A, op.a_r, op.a_t, r0, op.R, t0, op.T);
@@ -60,7 +65,7 @@ __device__ __forceinline__ void tile_product(TileShared& sh, const TileOperands&
 #pragma unroll
       for (int i = 0; i < 4; ++i)
 #pragma unroll
-        for (int j = 0; j < 4; ++j) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
+        for (int j = 0; j < 4; ++j) acc[i][j] = dmath::mul_add_rn(a[i], b[j], acc[i][j]);
     }
     __syncthreads();
   }

@@ -52,16 +52,28 @@ static int by_rank(const void* a, const void* b) {
 
 static int same_value(float a, float b) { return a == b || (isnan(a) && isnan(b)); }
 
-/* Values of all pairs: exact arithmetic for unnormalized quantized inputs (so any summation
- * order agrees), irk_pairwise for normalized ones. */
-static void all_values(irk_context* ctx, const irk_distance* dist, const float* x, int64_t n, const float* y,
-                       int64_t m, int64_t d, float* out) {
-  if (dist->normalize) {
-    irk_status st = irk_pairwise(ctx, dist, x, n, y, m, d, out);
-    expect(st == IRK_OK, "irk_pairwise for the reference");
-    return;
+/* Rows for normalized distances: 4 entries of +-1 (1 when d < 4), so the norm is exactly 2 (or 1)
+ * and every normalized value, dot product and square is exact in any summation order. */
+static void unit_rows(float* x, int64_t rows, int64_t d) {
+  int64_t nonzero = d >= 4 ? 4 : 1;
+  for (int64_t i = 0; i < rows; ++i) {
+    float* r = x + i * d;
+    for (int64_t t = 0; t < d; ++t) r[t] = 0.f;
+    for (int64_t c = 0; c < nonzero;) {
+      rng = rng * 1664525u + 1013904223u;
+      int64_t at = (int64_t)((rng >> 16) % (unsigned)d);
+      if (r[at] != 0.f) continue;
+      r[at] = (rng >> 8) & 1u ? 1.f : -1.f;
+      ++c;
+    }
   }
+}
+
+/* Values of all pairs in exact arithmetic (the inputs make every order of summation agree). */
+static void all_values(const irk_distance* dist, const float* x, int64_t n, const float* y, int64_t m, int64_t d,
+                       float* out) {
   const float* Y = y ? y : x;
+  double scale = dist->normalize ? (d >= 4 ? 0.25 : 1.0) : 1.0; /* 1 / (|x| |y|) for unit_rows */
   for (int64_t i = 0; i < n; ++i)
     for (int64_t j = 0; j < m; ++j) {
       double g = 0, sq = 0;
@@ -69,6 +81,8 @@ static void all_values(irk_context* ctx, const irk_distance* dist, const float* 
         g += (double)x[i * d + t] * Y[j * d + t];
         sq += ((double)x[i * d + t] - Y[j * d + t]) * ((double)x[i * d + t] - Y[j * d + t]);
       }
+      g *= scale;
+      sq *= scale;
       double v = dist->kind == IRK_DIST_L2 ? sqrt(sq) : dist->kind == IRK_DIST_SQUARED_L2 ? sq : g;
       float f = (float)v;
       out[i * m + j] = dist->power == 1.0 ? f : (float)pow((double)f, dist->power);
@@ -85,10 +99,15 @@ static void check_knn_case(irk_context* ctx1, irk_context* ctx2, const irk_dista
   int64_t* idx2 = malloc(sizeof(int64_t) * n * k);
   float* val1 = malloc(sizeof(float) * n * k);
   float* val2 = malloc(sizeof(float) * n * k);
-  for (int64_t t = 0; t < n * d; ++t) x[t] = quantized();
-  if (y)
-    for (int64_t t = 0; t < m * d; ++t) y[t] = quantized();
-  all_values(ctx1, dist, x, n, y, m, d, vals);
+  if (dist->normalize) {
+    unit_rows(x, n, d);
+    if (y) unit_rows(y, m, d);
+  } else {
+    for (int64_t t = 0; t < n * d; ++t) x[t] = quantized();
+    if (y)
+      for (int64_t t = 0; t < m * d; ++t) y[t] = quantized();
+  }
+  all_values(dist, x, n, y, m, d, vals);
 
   irk_status s1 = irk_knn(ctx1, dist, x, n, y, m, d, k, idx1, val1);
   irk_status s2 = irk_knn(ctx2, dist, x, n, y, m, d, k, idx2, val2);

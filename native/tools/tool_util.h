@@ -64,14 +64,16 @@ class Dev {
 
 // Labelled embeddings: `mpc` members per class (0: one class), optionally a reference set whose
 // labels are drawn from the same classes. exact: small integers, so fp32 and fp64 dot products
-// agree bit for bit; otherwise standard normal.
+// agree bit for bit; otherwise standard normal, or with `clustered` a class centre plus half as
+// much noise (miners then keep few pairs, as on trained embeddings).
 struct Inputs {
   int64_t n = 0, m = 0, d = 0;  // m = 0: no reference set
   std::vector<float> x, y;
   std::vector<int64_t> xl, yl;
 };
 
-inline Inputs make_inputs(int64_t n, int64_t d, int64_t mpc, int64_t m, bool exact, std::mt19937_64& rng) {
+inline Inputs make_inputs(int64_t n, int64_t d, int64_t mpc, int64_t m, bool exact, std::mt19937_64& rng,
+                          bool clustered = false) {
   Inputs in;
   in.n = n;
   in.m = m;
@@ -86,6 +88,15 @@ inline Inputs make_inputs(int64_t n, int64_t d, int64_t mpc, int64_t m, bool exa
   std::shuffle(perm.begin(), perm.end(), rng);
   in.xl.resize(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) in.xl[static_cast<size_t>(i)] = mpc > 0 ? perm[static_cast<size_t>(i)] / mpc : 0;
+  if (clustered) {
+    const int64_t classes = mpc > 0 ? (n + mpc - 1) / mpc : 1;
+    std::vector<float> centre(static_cast<size_t>(classes * d));
+    for (float& v : centre) v = normal(rng);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t k = 0; k < d; ++k)
+        in.x[static_cast<size_t>(i * d + k)] =
+            centre[static_cast<size_t>(in.xl[static_cast<size_t>(i)] * d + k)] + 0.5f * in.x[static_cast<size_t>(i * d + k)];
+  }
   if (m > 0) {
     const int64_t classes = mpc > 0 ? (n + mpc - 1) / mpc : 1;
     std::uniform_int_distribution<int64_t> label(0, classes - 1);

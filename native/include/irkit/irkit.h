@@ -109,7 +109,9 @@ typedef struct irk_tuples {
 } irk_tuples;
 
 /* Miner output owned by the library; reuse one across calls. Views stay valid until the next
- * miner call that writes into it, or destroy. Tuples are sorted lexicographically. */
+ * miner call that writes into it, or destroy. Tuples are sorted lexicographically. The views are
+ * host memory for a CUDA context too (the CUDA miners copy their tuples back); copy them to the
+ * device to pass them to a loss on a CUDA context. */
 typedef struct irk_mined irk_mined;
 IRK_API irk_status irk_mined_create(irk_mined** out);
 IRK_API irk_status irk_mined_destroy(irk_mined* mined);

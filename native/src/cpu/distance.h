@@ -34,6 +34,50 @@ inline DistMat compute_distances(const irk_context& ctx, const irk_distance& dis
   return compute_distances(ctx, dist, b.x, b.n, b.y, b.m, b.d, b.self);
 }
 
+// `mat` one block at a time, for callers that never hold all of it (irk_knn). The operands are
+// prepared once for the whole (x, y): F.normalize'd rows, the sgemm's left operand (-2x in
+// cdist's matmul form) and torch's |x|^2 sums; cdist's path is chosen on the full n and m. Every
+// element then comes out of distance_tile bit for bit as compute_distances gives it (which is
+// built on the same calls), wherever the block falls: each element keeps its own k order.
+struct DistOperands {
+  DistOperands() = default;
+  DistOperands(DistOperands&&) = default;  // the row pointers below stay valid
+  DistOperands(const DistOperands&) = delete;
+  DistOperands& operator=(const DistOperands&) = delete;
+
+  irk_distance dist{};
+  int64_t n = 0, m = 0, d = 0;
+  bool self = false;
+  bool direct = false;       // cdist's direct kernel (L2 kinds, both sides <= 25 rows): no sgemm
+  const float* X = nullptr;  // query rows as used (normalized copy or the input)
+  const float* Y = nullptr;  // reference rows as used
+  const float* A = nullptr;  // sgemm left operand: X, or -2X in cdist's matmul form
+  std::vector<float> xn, yn, xr, yr;  // normalized copies and their norms (when normalize)
+  std::vector<float> xm2, xsq, ysq;   // cdist's matmul form: -2X, |x|^2, |y|^2
+};
+DistOperands prepare_distance(const irk_context& ctx, const irk_distance& dist, const float* x,
+                              int64_t n, const float* y, int64_t m, int64_t d, bool self);
+
+// Reference rows [j0, j1) packed for distance_tile: panels of distance_panel_cols() rows,
+// k-major. Rows [j0 + t * cols, j1) of a packing start at data + t * cols * d for any whole number
+// t of panels, so a packing of many columns also serves the blocks inside it.
+struct RefPanels {
+  const float* data = nullptr;
+  int64_t j0 = 0, j1 = 0;
+};
+int64_t distance_panel_cols();
+int64_t packed_floats(const DistOperands& P, int64_t rows);  // floats pack_refs writes
+void pack_refs(const DistOperands& P, int64_t j0, int64_t j1, float* dst);  // one thread
+
+// Query rows per tile that keep the sgemm kernel's register blocks full (any count works).
+constexpr int64_t kDistTileRows = 60;
+
+// out[(i - i0) * ldo + (j - R.j0)] = mat[i][j] for i in [i0, i1), j in [R.j0, R.j1). When `base`
+// is given and power != 1 it receives the value before `power` (DistMat::base), same layout.
+// One thread; ldo >= R.j1 - R.j0.
+void distance_tile(const DistOperands& P, int64_t i0, int64_t i1, const RefPanels& R, float* out,
+                   int64_t ldo, float* base = nullptr);
+
 // Given G = dLoss/dS [n x m] (row-major), writes dLoss/dX [n x d] and dLoss/dY [m x d]. When the
 // reference set is the query set, both roles land in dx and dy is ignored. dx/dy may be NULL.
 void distance_backward(const irk_context& ctx, const irk_distance& dist, const float* x,

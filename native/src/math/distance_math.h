@@ -178,12 +178,14 @@ IRK_HD float cdist_direct(const float* a, const float* b, int64_t d) {
 }
 
 // torch.cdist matmul form for one pair, given g = sum_k (-2 a[k]) * b[k] in k order (no FMA) and
-// the two torch_sum_squares: the two extra sgemm columns, clamp_min(0), sqrt.
-IRK_HD float cdist_mm_finish(float g, float a_sq, float b_sq) {
+// the two torch_sum_squares: the two extra sgemm columns, clamp_min(0), sqrt. cdist_mm_sq stops
+// before the sqrt (for callers that take the square roots of a whole row at once).
+IRK_HD float cdist_mm_sq(float g, float a_sq, float b_sq) {
   float acc = g + a_sq;
   acc = acc + b_sq;
-  return sqrtf(acc > 0.f ? acc : 0.f);
+  return acc > 0.f ? acc : 0.f;
 }
+IRK_HD float cdist_mm_finish(float g, float a_sq, float b_sq) { return sqrtf(cdist_mm_sq(g, a_sq, b_sq)); }
 // The g above for one pair.
 IRK_HD float neg2_dot_seq(const float* a, const float* b, int64_t d) {
   float acc = 0.f;

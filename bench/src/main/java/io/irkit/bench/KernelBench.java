@@ -6,6 +6,7 @@ import java.lang.reflect.Field;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.pytorch.global.torch;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,7 +38,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 // maxPhysicalBytes=0: JavaCPP would otherwise count LibTorch's native memory against the heap size.
 @Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"})
 public abstract class KernelBench {
-  /** LibTorch intra-op threads and the irkit Context's threads. */
+  /** LibTorch's intra-op and BLAS threads, and the irkit Context's threads. */
   @Param("2")
   public int threads;
 
@@ -52,11 +53,12 @@ public abstract class KernelBench {
   /** Builds the two kernels over {@link #w} and passes them to {@link #kernels}. */
   protected abstract void prepare();
 
-  /** Samples per label; at most this many labels. */
+  /** Embeddings per label in the workload. */
   protected int classSize() {
     return 4;
   }
 
+  /** At most this many distinct labels (the classifier losses have C = 1000). */
   protected int maxClasses() {
     return 1000;
   }
@@ -70,6 +72,7 @@ public abstract class KernelBench {
   public void setUp(BenchmarkParams run) {
     TorchRuntime.init();
     torch.set_num_threads(threads);
+    openblas.blas_set_num_threads(threads); // LibTorch's BLAS has its own pool, all cores by default
     ctx = Context.cpu(threads);
     w = new Workload(rows(), dim(), classSize(), maxClasses());
     prepare();

@@ -17,14 +17,11 @@ final class Workload {
   private static final long SEED = 20260101L;
   private static final double NOISE = 2.0;
 
-  final int rows, d;
   final Tensor emb; // [rows x d] float32, contiguous
   final Tensor labels; // [rows] int64
   final long[] labelArray;
 
   Workload(int rows, int d, int classSize, int maxClasses) {
-    this.rows = rows;
-    this.d = d;
     labelArray = shuffledLabels(rows, classSize, maxClasses, new Random(SEED));
     labels = Tensor.create(labelArray);
     torch.manual_seed(SEED);

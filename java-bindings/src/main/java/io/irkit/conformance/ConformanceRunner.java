@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -83,15 +82,20 @@ public final class ConformanceRunner {
     for (Map.Entry<String, JsonElement> e : c.getAsJsonObject("results").entrySet()) {
       JsonObject res = e.getValue().getAsJsonObject();
       String line = name + " " + e.getKey();
-      try {
-        lossConfig(c, res, emb, labels, d, line);
-      } catch (UnsupportedOperationException ex) {
-        skipped++;
-        out.println("SKIP " + line + ": " + ex.getMessage());
-      } catch (RuntimeException ex) {
-        failed++;
-        out.println("FAIL " + line + ": " + ex);
-      }
+      check(line, () -> lossConfig(c, res, emb, labels, d, line));
+    }
+  }
+
+  /** Runs one check: an unsupported configuration is a skip, any other exception a failure. */
+  private void check(String line, Runnable body) {
+    try {
+      body.run();
+    } catch (UnsupportedOperationException ex) {
+      skipped++;
+      out.println("SKIP " + line + ": " + ex.getMessage());
+    } catch (RuntimeException ex) {
+      failed++;
+      out.println("FAIL " + line + ": " + ex);
     }
   }
 
@@ -175,39 +179,36 @@ public final class ConformanceRunner {
         out.println("SKIP " + line + ": unknown accuracy variant");
         continue;
       }
-      try {
-        // faiss's IndexFlatL2 ranks by squared distance, which keeps apart pairs whose square roots round equal.
-        Distance dist = switch (m.group(1)) {
-          case "torch_cosine" -> Distance.cosine();
-          case "faiss_l2" -> Distance.squaredL2(false);
-          default -> Distance.lp(false, 1);
-        };
-        int k = switch (m.group(2)) {
-          case "none" -> RetrievalMetrics.K_ALL;
-          case "max_bin_count" -> RetrievalMetrics.K_MAX_BIN_COUNT;
-          default -> Integer.parseInt(m.group(2));
-        };
-        RetrievalMetrics.Result r = RetrievalMetrics.evaluate(io.irkit.kernels.Context.defaultCpu(), dist, query, ql,
-            ref, rl, d, k, m.group(3) != null);
-        Map<String, Double> got = r.asMap();
-        StringBuilder detail = new StringBuilder();
-        boolean ok = true;
-        for (Map.Entry<String, JsonElement> metric : e.getValue().getAsJsonObject().entrySet()) {
-          Double g = got.get(metric.getKey());
-          if (g == null) throw new UnsupportedOperationException("metric " + metric.getKey() + " is not computed by irkit");
-          double err = Math.abs(g - metric.getValue().getAsDouble());
-          ok &= err <= (metric.getKey().equals("mean_reciprocal_rank") ? MRR_ATOL : METRIC_ATOL);
-          detail.append(String.format(" %s=%.6f(err %.1e)", metric.getKey(), g, err));
-        }
-        count(ok, line + detail);
-      } catch (UnsupportedOperationException ex) {
-        skipped++;
-        out.println("SKIP " + line + ": " + ex.getMessage());
-      } catch (RuntimeException ex) {
-        failed++;
-        out.println("FAIL " + line + ": " + ex);
-      }
+      check(line, () -> accuracyVariant(m, e.getValue().getAsJsonObject(), query, ql, ref, rl, d, line));
     }
+  }
+
+  private void accuracyVariant(Matcher m, JsonObject expected, float[] query, long[] ql, float[] ref, long[] rl, int d,
+      String line) {
+    // faiss's IndexFlatL2 ranks by squared distance, which keeps apart pairs whose square roots round equal.
+    Distance dist = switch (m.group(1)) {
+      case "torch_cosine" -> Distance.cosine();
+      case "faiss_l2" -> Distance.squaredL2(false);
+      default -> Distance.lp(false, 1);
+    };
+    int k = switch (m.group(2)) {
+      case "none" -> RetrievalMetrics.K_ALL;
+      case "max_bin_count" -> RetrievalMetrics.K_MAX_BIN_COUNT;
+      default -> Integer.parseInt(m.group(2));
+    };
+    RetrievalMetrics.Result r = RetrievalMetrics.evaluate(io.irkit.kernels.Context.defaultCpu(), dist, query, ql, ref, rl,
+        d, k, m.group(3) != null);
+    Map<String, Double> got = r.asMap();
+    StringBuilder detail = new StringBuilder();
+    boolean ok = true;
+    for (Map.Entry<String, JsonElement> metric : expected.entrySet()) {
+      Double g = got.get(metric.getKey());
+      if (g == null) throw new UnsupportedOperationException("metric " + metric.getKey() + " is not computed by irkit");
+      double err = Math.abs(g - metric.getValue().getAsDouble());
+      ok &= err <= (metric.getKey().equals("mean_reciprocal_rank") ? MRR_ATOL : METRIC_ATOL);
+      detail.append(String.format(" %s=%.6f(err %.1e)", metric.getKey(), g, err));
+    }
+    count(ok, line + detail);
   }
 
   private void count(boolean ok, String line) {
@@ -224,5 +225,4 @@ public final class ConformanceRunner {
     }
     System.exit(run(Path.of(args[0]), System.out).ok() ? 0 : 1);
   }
-
 }

@@ -60,7 +60,7 @@ final class DataPipeline implements AutoCloseable {
   }
 
   /** Embeddings of the samples in order (eval transforms, no gradient). */
-  Evaluation.Embedded embed(EmbeddingModel model, List<Sample> samples) {
+  Evaluation.Embedded embed(EmbeddingModel model, ComputeDevice device, List<Sample> samples) {
     model.train(false);
     float[] out = null;
     long[] labels = new long[samples.size()];
@@ -68,7 +68,7 @@ final class DataPipeline implements AutoCloseable {
     try (BatchLoader it = BatchLoader.eval(samples, o.batchSize, transforms, decoder, loaderOptions)) {
       while (it.hasNext()) {
         try (Batch b = it.next(); PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-          Tensor e = model.forward(b.images()).contiguous();
+          Tensor e = device.toHost(device.forward(model, b.images())).contiguous();
           if (out == null) out = new float[samples.size() * dim];
           int n = (int) e.size(0);
           e.data_ptr_float().get(out, row * dim, n * dim);

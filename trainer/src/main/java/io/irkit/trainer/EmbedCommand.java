@@ -8,17 +8,13 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Embed a split with a trained run and write OUT/embeddings.npy (float32 [N x D]),",
         "OUT/labels.npy (int64 [N]) and OUT/paths.txt, for FAISS or numpy."})
 final class EmbedCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "RUN_DIR|CHECKPOINT", description = "A run directory or a .ckpt file inside one.")
-  Path target;
-
-  @Option(names = "--split", description = "test, val or train (default: ${DEFAULT-VALUE}).", defaultValue = "test")
-  String split;
+  @Mixin
+  RunTarget target;
 
   @Option(names = "--out", required = true, description = "Output folder.")
   Path out;
@@ -29,9 +25,9 @@ final class EmbedCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate();
-    try (Loaded l = Loaded.open(target, options)) {
-      List<io.irkit.trainer.data.Sample> samples = l.samples(split);
-      Evaluation.Embedded e = l.data.embed(l.model, samples);
+    try (Loaded l = Loaded.open(target.checkpoint(), options)) {
+      List<io.irkit.trainer.data.Sample> samples = l.samples(target.split);
+      Evaluation.Embedded e = l.embed(samples);
       Files.createDirectories(out);
       Npy.write(out.resolve("embeddings.npy"), e.embeddings(), e.size(), e.dim());
       Npy.write(out.resolve("labels.npy"), e.labels(), e.size());

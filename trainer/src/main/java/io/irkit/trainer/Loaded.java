@@ -15,23 +15,30 @@ final class Loaded implements AutoCloseable {
   final Context ctx;
   final DataPipeline data;
   final EmbeddingModel model;
+  final ComputeDevice device;
 
-  private Loaded(Context ctx, DataPipeline data, EmbeddingModel model) {
+  private Loaded(Context ctx, DataPipeline data, EmbeddingModel model, ComputeDevice device) {
     this.ctx = ctx;
     this.data = data;
     this.model = model;
+    this.device = device;
   }
 
-  static Loaded open(Path target, TrainOptions o) throws IOException {
-    Path ckpt = EvalCommand.checkpointOf(target);
+  Evaluation.Embedded embed(List<Sample> samples) {
+    return data.embed(model, device, samples);
+  }
+
+  static Loaded open(Path ckpt, TrainOptions o) throws IOException {
     if (o.threads > 0) torch.set_num_threads(o.threads);
     Context ctx = Context.cpu(o.threads);
     DataPipeline data = new DataPipeline(o);
     EmbeddingModel model = Models.build(new ModelSpec(o.arch, o.weights, o.embeddingDim, o.seed));
     LossSetup loss = new LossSetup(o, data.split().numTrainClasses(), model.embeddingDim(), o.seed);
     Checkpoint.read(ckpt, new Checkpoint.Parts(model, null, loss.weights, null));
+    ComputeDevice device = ComputeDevice.of(o.device);
+    device.place(model);
     model.train(false);
-    return new Loaded(ctx, data, model);
+    return new Loaded(ctx, data, model, device);
   }
 
   List<Sample> samples(String split) {

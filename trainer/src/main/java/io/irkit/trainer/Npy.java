@@ -25,9 +25,8 @@ final class Npy {
   }
 
   private static void write(Path file, String dtype, byte[] payload, long... shape) throws IOException {
-    StringBuilder dims = new StringBuilder();
-    for (long s : shape) dims.append(s).append(',');
-    if (shape.length > 1) dims.setLength(dims.length() - 1);
+    String dims = java.util.Arrays.stream(shape).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(", "));
+    if (shape.length == 1) dims += ",";
     String header = "{'descr': '" + dtype + "', 'fortran_order': False, 'shape': (" + dims + "), }";
     int total = 10 + header.length() + 1;
     int pad = (64 - total % 64) % 64;

@@ -32,6 +32,7 @@ final class Trainer implements AutoCloseable {
   private final RunDir dir;
   private final PrintStream out;
   private final Context ctx;
+  private final ComputeDevice device;
   private final DataPipeline data;
   private final EmbeddingModel model;
   private final LossSetup loss;
@@ -44,16 +45,14 @@ final class Trainer implements AutoCloseable {
     this.run = run;
     this.dir = dir;
     this.out = out;
-    if (!o.device.equals("cpu") && !o.device.equals("cuda"))
-      throw new IllegalArgumentException("--device must be cpu or cuda, got '" + o.device + "'");
-    if (o.device.equals("cuda"))
-      throw new UnsupportedOperationException("--device cuda needs the GPU build (mvn -Pcuda) and a CUDA device; this build runs on CPU");
+    device = ComputeDevice.of(o.device);
     if (o.threads > 0) torch.set_num_threads(o.threads);
     torch.manual_seed(o.seed);
     ctx = Context.cpu(o.threads);
     data = new DataPipeline(o);
     Split split = data.split();
     model = Models.build(new ModelSpec(o.arch, o.weights, o.embeddingDim, o.seed));
+    device.place(model);
     loss = new LossSetup(o, split.numTrainClasses(), model.embeddingDim(), o.seed);
     TensorVector params = new TensorVector();
     for (Tensor p : model.parameters()) params.push_back(p);
@@ -77,7 +76,7 @@ final class Trainer implements AutoCloseable {
       if (!run.skipInitialEval) {
         RetrievalMetrics.Result before = evaluate(data.split().test());
         out.println("test before training: " + Evaluation.line(before));
-        dir.appendMetrics(record("test_before", 0, -1, Evaluation.asRecord(before)));
+        dir.appendMetrics(record("test_before", 0, 0, Evaluation.asRecord(before)));
       }
     }
     Progress progress = new Progress(System.err, !run.noProgress);
@@ -118,11 +117,11 @@ final class Trainer implements AutoCloseable {
 
   private double step(Batch batch) {
     try (batch; PointerScope scope = new PointerScope()) {
-      Tensor emb = model.forward(batch.images());
-      LossResult r = loss.compute(ctx, emb, batch.labels());
+      Tensor emb = device.forward(model, batch.images());
+      LossResult r = loss.compute(ctx, device.toHost(emb), batch.labels());
       optimizer.zero_grad();
       if (classifierOptimizer != null) classifierOptimizer.zero_grad();
-      r.backward(emb);
+      device.backward(emb, r.grad());
       if (loss.weights != null) loss.weights.backward(r.gradWeights(), new BoolOptional(), false, new TensorArrayRefOptional());
       optimizer.step();
       if (classifierOptimizer != null) classifierOptimizer.step();
@@ -152,7 +151,11 @@ final class Trainer implements AutoCloseable {
     out.println("test after training:  " + Evaluation.line(test));
     dir.appendMetrics(record("test", s.epoch(), s.step(), Evaluation.asRecord(test)));
     Map<?, ?> before = dir.lastRecord("test_before");
-    if (before != null) summary.put("test_before", before);
+    if (before != null) {
+      Map<Object, Object> metrics = new LinkedHashMap<>(before);
+      metrics.keySet().removeAll(java.util.List.of("type", "epoch", "step"));
+      summary.put("test_before", metrics);
+    }
     summary.put("test", Evaluation.asRecord(test));
     summary.put("best_epoch", s.bestEpoch() + 1);
     summary.put("best_val_precision_at_1", s.bestValP1());
@@ -162,7 +165,7 @@ final class Trainer implements AutoCloseable {
   }
 
   RetrievalMetrics.Result evaluate(java.util.List<io.irkit.trainer.data.Sample> samples) {
-    return Evaluation.metrics(ctx, data.embed(model, samples), o.recallKs);
+    return Evaluation.metrics(ctx, data.embed(model, device, samples), o.recallKs);
   }
 
   private static Map<String, Object> record(String type, int epoch, long step, Map<String, Object> values) {

@@ -47,6 +47,7 @@ class CliTest {
     badValue("optimizer", "train", "--data-root", root, "--dataset", "imagefolder", "--optimizer", "adagrad", "--runs-dir", runs);
     badValue("divisible", "train", "--data-root", root, "--dataset", "imagefolder", "--batch-size", "30", "--m", "4", "--runs-dir", runs);
     badValue("classes", "train", "--data-root", root, "--dataset", "imagefolder", "--batch-size", "64", "--m", "2", "--runs-dir", runs);
+    badValue("CUDA", "train", "--data-root", root, "--dataset", "imagefolder", "--device", "cuda", "--runs-dir", runs);
     badValue("NoSuchLoss", "train", "--data-root", root, "--dataset", "imagefolder", "--loss", "NoSuchLoss", "--batch-size", "8", "--m", "1", "--runs-dir", runs);
   }
 

@@ -56,6 +56,24 @@ class TrainingTest {
     assertTrue(after >= before + 0.10, "MAP@R on held-out classes should rise by 0.10 at least: before " + before + ", after " + after);
     for (String f : List.of("config.yaml", "metrics.jsonl", "best.ckpt", "last.ckpt", "summary.json"))
       assertTrue(Files.exists(run.resolve(f)), f + " missing in " + run);
+
+    CliRunner.Result eval = CliRunner.run("eval", run.toString(), "--threads", "2");
+    assertEquals(0, eval.exit(), eval.err());
+    assertTrue(eval.out().contains(String.format("MAP@R %.4f", after)), "eval should reproduce the test MAP@R " + after + ":\n" + eval.out());
+    Path out = tmp.resolve("emb");
+    CliRunner.Result embed = CliRunner.run("embed", run.toString(), "--out", out.toString());
+    assertEquals(0, embed.exit(), embed.err());
+    int testImages = ((Number) ((Map<String, Object>) summary.get("test")).get("num_queries")).intValue();
+    assertTrue(npyHeader(out.resolve("embeddings.npy")).contains("'descr': '<f4', 'fortran_order': False, 'shape': (" + testImages + ", 32)"));
+    assertTrue(npyHeader(out.resolve("labels.npy")).contains("'descr': '<i8', 'fortran_order': False, 'shape': (" + testImages + ",)"));
+    assertEquals(128 + testImages * 32 * 4, Files.size(out.resolve("embeddings.npy")));
+  }
+
+  private static String npyHeader(Path f) throws Exception {
+    byte[] b = Files.readAllBytes(f);
+    assertEquals((byte) 0x93, b[0]);
+    int len = (b[8] & 0xff) | (b[9] & 0xff) << 8;
+    return new String(b, 10, len, java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   @Test

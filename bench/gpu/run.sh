@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# On a bare GPU machine (nvcc, cmake, a C++ compiler; no Java, no network): builds libirkit with the
+# CUDA twins for the local GPU only, runs irkit-check (every CUDA kernel against its CPU twin) and
+# then irkit-bench (CUDA events, kernel / SGEMM table). Logs and the table go to $OUT when set,
+# else to bench/gpu/out: build.log, check.log, bench.log, table.md. Meant to finish within 8
+# minutes; exits non-zero if the build fails or any check fails.
+#
+# usage: bench/gpu/run.sh            (env: OUT, BUILD_DIR, SEED, CHECK_ARGS, BENCH_ARGS)
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+out="${OUT:-bench/gpu/out}"
+build="${BUILD_DIR:-build/gpu}"
+mkdir -p "$out"
+[ -x /usr/local/cuda/bin/nvcc ] && export PATH="/usr/local/cuda/bin:$PATH"
+start=$SECONDS
+
+# Only the local GPU's architecture: the compute capability from nvidia-smi (e.g. 9.0 -> 90-real),
+# else CMake's "native" (CMake >= 3.24), else the library's default list.
+archs=""
+cc=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -n1 | tr -d ' .')
+if [[ "$cc" =~ ^[0-9]+$ ]]; then
+  archs="${cc}-real"
+elif cmake --version | awk 'NR==1 { split($3, v, "."); exit !(v[1] > 3 || (v[1] == 3 && v[2] >= 24)) }'; then
+  archs="native"
+fi
+echo "irkit GPU run: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -n1)," \
+  "archs ${archs:-default}, output in $out"
+
+{
+  cmake -S . -B "$build" -DIRKIT_CUDA=ON -DCMAKE_BUILD_TYPE=Release ${archs:+-DIRKIT_CUDA_ARCHS="$archs"} &&
+    cmake --build "$build" -j "$(nproc)" --target irkit-check irkit-bench
+} 2>&1 | tee "$out/build.log"
+build_status=${PIPESTATUS[0]}
+if [ "$build_status" -ne 0 ]; then
+  echo "build failed (status $build_status), see $out/build.log"
+  exit "$build_status"
+fi
+echo "built in $((SECONDS - start)) s"
+
+tools="$build/native/tools"
+timeout 270 "$tools/irkit-check" --require-device ${SEED:+--seed "$SEED"} ${CHECK_ARGS:-} 2>&1 | tee "$out/check.log"
+check_status=${PIPESTATUS[0]}
+echo "irkit-check finished with status $check_status after $((SECONDS - start)) s"
+
+timeout 150 "$tools/irkit-bench" --require-device --out "$out/table.md" ${BENCH_ARGS:-} 2>&1 | tee "$out/bench.log"
+bench_status=${PIPESTATUS[0]}
+echo "irkit-bench finished with status $bench_status after $((SECONDS - start)) s"
+
+[ "$check_status" -eq 0 ] && [ "$bench_status" -eq 0 ]

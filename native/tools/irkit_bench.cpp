@@ -1,0 +1,208 @@
+// irkit-bench: times each CUDA twin through the C API with CUDA events (median of >= 50 runs
+// after warm-up, inputs rotating over several batches of the same shape) next to an SGEMM of the
+// same B x d x B shape (X X^T) in the same run, and prints a markdown table with the ratio
+// kernel / GEMM. The GEMM is cuBLAS when the build found it, else irkit's own tiled product
+// (irk_pairwise, dot, no normalization), and the table says which.
+//
+// usage: irkit-bench [--reps N] [--shapes B:d,B:d,...] [--out FILE] [--require-device]
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "tool_util.h"
+
+#if IRKIT_BENCH_CUBLAS
+#include <cublas_v2.h>
+#endif
+
+using namespace tool;
+
+namespace {
+
+constexpr int kRotate = 4;  // input batches per shape, used in turn
+constexpr int kWarmup = 5;
+
+struct Shape {
+  int64_t b, d;
+};
+
+// Median milliseconds of `reps` runs of fn(batch index), each timed with events on `stream`.
+double median_ms(cudaStream_t stream, int reps, const std::function<bool(int)>& fn) {
+  for (int i = 0; i < kWarmup; ++i)
+    if (!fn(i % kRotate)) return -1.0;
+  cudaEvent_t start, stop;
+  CU(cudaEventCreate(&start));
+  CU(cudaEventCreate(&stop));
+  std::vector<float> ms(static_cast<size_t>(reps));
+  for (int i = 0; i < reps; ++i) {
+    CU(cudaEventRecord(start, stream));
+    if (!fn(i % kRotate)) return -1.0;
+    CU(cudaEventRecord(stop, stream));
+    CU(cudaEventSynchronize(stop));
+    CU(cudaEventElapsedTime(&ms[static_cast<size_t>(i)], start, stop));
+  }
+  CU(cudaEventDestroy(start));
+  CU(cudaEventDestroy(stop));
+  std::sort(ms.begin(), ms.end());
+  return reps % 2 ? ms[static_cast<size_t>(reps / 2)] : 0.5 * (ms[static_cast<size_t>(reps / 2 - 1)] + ms[static_cast<size_t>(reps / 2)]);
+}
+
+bool ok(irk_status st, const char* what) {
+  if (st == IRK_OK) return true;
+  std::fprintf(stderr, "%s failed: %s\n", what, irk_last_error());
+  return false;
+}
+
+std::vector<Shape> parse_shapes(const std::string& s) {
+  std::vector<Shape> out;
+  size_t at = 0;
+  while (at < s.size()) {
+    size_t end = s.find(',', at);
+    if (end == std::string::npos) end = s.size();
+    const std::string item = s.substr(at, end - at);
+    const size_t colon = item.find(':');
+    if (colon != std::string::npos)
+      out.push_back(Shape{std::stoll(item.substr(0, colon)), std::stoll(item.substr(colon + 1))});
+    at = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int reps = 50;
+  std::string out_path;
+  bool require_device = false;
+  std::vector<Shape> shapes = {{1024, 128}, {4096, 128}, {8192, 128}, {4096, 512}, {8192, 1024}};
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--reps" && i + 1 < argc) reps = std::max(50, std::atoi(argv[++i]));
+    else if (a == "--shapes" && i + 1 < argc) shapes = parse_shapes(argv[++i]);
+    else if (a == "--out" && i + 1 < argc) out_path = argv[++i];
+    else if (a == "--require-device") require_device = true;
+    else {
+      std::fprintf(stderr, "usage: irkit-bench [--reps N] [--shapes B:d,...] [--out FILE] [--require-device]\n");
+      return 3;
+    }
+  }
+  int devices = 0;
+  if (irk_cuda_device_count(&devices) != IRK_OK) {
+    std::printf("irkit-bench: no CUDA device (%s); nothing timed\n", irk_last_error());
+    return require_device ? 2 : 0;
+  }
+  cudaDeviceProp prop{};
+  CU(cudaGetDeviceProperties(&prop, 0));
+  cudaStream_t stream = nullptr;
+  CU(cudaStreamCreate(&stream));
+  irk_context* ctx = nullptr;
+  if (!ok(irk_context_create(IRK_DEVICE_CUDA, 0, 0, &ctx), "irk_context_create") ||
+      !ok(irk_context_set_stream(ctx, stream), "irk_context_set_stream"))
+    return 3;
+#if IRKIT_BENCH_CUBLAS
+  const char* gemm_name = "cuBLAS SGEMM";
+  cublasHandle_t blas = nullptr;
+  if (cublasCreate(&blas) != CUBLAS_STATUS_SUCCESS || cublasSetStream(blas, stream) != CUBLAS_STATUS_SUCCESS) {
+    std::fprintf(stderr, "cuBLAS setup failed\n");
+    return 3;
+  }
+#else
+  const char* gemm_name = "irkit tiled GEMM (irk_pairwise dot; cuBLAS not found at build time)";
+#endif
+
+  std::string table;
+  auto line = [&](const std::string& s) {
+    std::printf("%s\n", s.c_str());
+    std::fflush(stdout);
+    table += s + "\n";
+  };
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "# irkit-bench on %s: median of %d runs (after %d warm-up), %d rotating batches",
+                prop.name, reps, kWarmup, kRotate);
+  line(buf);
+  line(std::string("\nGEMM: ") + gemm_name + ", C = X X^T (B x d x B). Inputs: 4 per class around class centres. Times in ms.\n");
+  line("| kernel | B | d | kernel ms | GEMM ms | kernel / GEMM |");
+  line("|---|---:|---:|---:|---:|---:|");
+
+  const irk_distance cos{IRK_DIST_COSINE, 1, 1.0}, l2{IRK_DIST_L2, 1, 1.0}, dot{IRK_DIST_DOT, 0, 1.0};
+  std::mt19937_64 rng(12345);
+  for (const Shape& sh : shapes) {
+    const int64_t B = sh.b, d = sh.d;
+    std::vector<Inputs> in;
+    std::vector<std::unique_ptr<DevInputs>> dev;
+    for (int r = 0; r < kRotate; ++r) {
+      in.push_back(make_inputs(B, d, 4, 0, false, rng, true));
+      dev.emplace_back(new DevInputs(in.back()));
+    }
+    Dev<float> out(static_cast<size_t>(B * B)), loss(1), grad(static_cast<size_t>(B * d));
+    const int64_t k = 10;
+    Dev<int64_t> kidx(static_cast<size_t>(B * k));
+    irk_mined* mined = nullptr;
+    irk_mined_create(&mined);
+
+    double gemm = median_ms(stream, reps, [&](int r) {
+#if IRKIT_BENCH_CUBLAS
+      const float one = 1.f, zero = 0.f;
+      const int n = static_cast<int>(B), kk = static_cast<int>(d);
+      return cublasSgemm(blas, CUBLAS_OP_T, CUBLAS_OP_N, n, n, kk, &one, dev[r]->x.ptr(), kk, dev[r]->x.ptr(), kk, &zero,
+                         out.ptr(), n) == CUBLAS_STATUS_SUCCESS;
+#else
+      return ok(irk_pairwise(ctx, &dot, dev[r]->x.ptr(), B, nullptr, B, d, out.ptr()), "gemm");
+#endif
+    });
+    auto row = [&](const std::string& name, const std::function<bool(int)>& fn) {
+      const double t = median_ms(stream, reps, fn);
+      if (t < 0) {
+        std::snprintf(buf, sizeof buf, "| %s | %lld | %lld | failed | %.4f | - |", name.c_str(), static_cast<long long>(B),
+                      static_cast<long long>(d), gemm);
+      } else {
+        std::snprintf(buf, sizeof buf, "| %s | %lld | %lld | %.4f | %.4f | %.2f |", name.c_str(), static_cast<long long>(B),
+                      static_cast<long long>(d), t, gemm, t / gemm);
+      }
+      line(buf);
+    };
+    auto batch = [&](int r) { return device_batch(in[static_cast<size_t>(r)], *dev[static_cast<size_t>(r)]); };
+    row("pairwise cosine", [&](int r) {
+      return ok(irk_pairwise(ctx, &cos, dev[r]->x.ptr(), B, nullptr, B, d, out.ptr()), "irk_pairwise");
+    });
+    row("pairwise l2", [&](int r) {
+      return ok(irk_pairwise(ctx, &l2, dev[r]->x.ptr(), B, nullptr, B, d, out.ptr()), "irk_pairwise");
+    });
+    row("knn cosine k=10", [&](int r) {
+      return ok(irk_knn(ctx, &cos, dev[r]->x.ptr(), B, nullptr, B, d, k, kidx.ptr(), out.ptr()), "irk_knn");
+    });
+    row("ms_miner cosine", [&](int r) {
+      irk_batch b = batch(r);
+      return ok(irk_ms_miner(ctx, &b, &cos, 0.1, mined), "irk_ms_miner");
+    });
+    row("batch_hard_miner cosine", [&](int r) {
+      irk_batch b = batch(r);
+      return ok(irk_batch_hard_miner(ctx, &b, &cos, mined), "irk_batch_hard_miner");
+    });
+    row("ms_loss cosine (+grad)", [&](int r) {
+      irk_batch b = batch(r);
+      irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, nullptr};
+      return ok(irk_ms_loss(ctx, &b, &cos, nullptr, 2, 50, 0.5, &o), "irk_ms_loss");
+    });
+    row("triplet_margin_loss cosine (+grad)", [&](int r) {
+      irk_batch b = batch(r);
+      irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, nullptr};
+      return ok(irk_triplet_margin_loss(ctx, &b, &cos, nullptr, 0.05, 0, 0, &o), "irk_triplet_margin_loss");
+    });
+    irk_mined_destroy(mined);
+  }
+  line("\nMiners include copying their tuples to the host; losses include the backward pass.");
+  if (!out_path.empty()) {
+    FILE* f = std::fopen(out_path.c_str(), "w");
+    if (f) {
+      std::fputs(table.c_str(), f);
+      std::fclose(f);
+    }
+  }
+#if IRKIT_BENCH_CUBLAS
+  cublasDestroy(blas);
+#endif
+  irk_context_destroy(ctx);
+  cudaStreamDestroy(stream);
+  return 0;
+}

@@ -22,11 +22,6 @@ public final class ArcFaceLoss extends ClassifierLoss {
   }
 
   @Override
-  public long[] weightShape() {
-    return new long[] {embeddingSize, numClasses};
-  }
-
-  @Override
   int invoke(irk_context ctx, FloatPointer emb, LongPointer labels, long n, long d, FloatPointer weights,
       irk_tuples tuples, irk_loss_out out) {
     return Irkit.irk_arcface_loss(ctx, emb, labels, n, d, weights, numClasses, tuples, marginDegrees, scale, out);

@@ -33,8 +33,10 @@ public abstract class ClassifierLoss {
     return embeddingSize;
   }
 
-  /** Shape of the weights, as PML stores them (W: [embedding_size x num_classes]). */
-  public abstract long[] weightShape();
+  /** Shape of the weights, as PML stores them: W is [embedding_size x num_classes]. */
+  public long[] weightShape() {
+    return new long[] {embeddingSize, numClasses};
+  }
 
   public LossResult compute(Tensor embeddings, Tensor labels, Tensor weights, MinedTuples tuples) {
     return compute(Context.defaultCpu(), embeddings, labels, weights, tuples);

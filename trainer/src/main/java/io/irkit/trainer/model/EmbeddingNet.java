@@ -67,7 +67,8 @@ final class EmbeddingNet implements EmbeddingModel {
   @Override
   public List<Tensor> parameters() {
     List<Tensor> out = new ArrayList<>(backbone.parameters());
-    if (head != null) out.addAll(Arrays.asList(head.parameters(true).get()));
+    if (head != null)
+      for (Tensor t : head.parameters(true).get()) out.add(new Tensor(t)); // own handles: the vector is a temporary
     return out;
   }
 

@@ -38,14 +38,14 @@ final class ModuleBackbone implements Backbone {
   private static void putAll(Map<String, Tensor> out, StringTensorDict d) {
     for (long i = 0; i < d.size(); i++) {
       StringTensorDictItem item = d.get(i);
-      out.put(item.key().getString(), item.value());
+      out.put(item.key().getString(), new Tensor(item.value())); // own handle: the dict is a temporary
     }
   }
 
   @Override
   public List<Tensor> parameters() {
     List<Tensor> out = new ArrayList<>();
-    for (Tensor p : net.parameters(true).get()) if (p.requires_grad()) out.add(p);
+    for (Tensor p : net.parameters(true).get()) if (p.requires_grad()) out.add(new Tensor(p)); // own handle
     return out;
   }
 

@@ -88,10 +88,10 @@ final class TorchScriptBackbone implements Backbone {
     Map<String, Tensor> out = new LinkedHashMap<>();
     named_parameter_list params = module.named_parameters(true);
     for (named_parameter_iterator it = params.begin(); it.notEquals(params.end()); it = it.increment())
-      out.put(it.access().name().getString(), it.access().value());
+      out.put(it.access().name().getString(), new Tensor(it.access().value()));
     named_buffer_list buffers = module.named_buffers(true);
     for (named_buffer_iterator it = buffers.begin(); it.notEquals(buffers.end()); it = it.increment())
-      out.put(it.access().name().getString(), it.access().value());
+      out.put(it.access().name().getString(), new Tensor(it.access().value()));
     return out;
   }
 
@@ -101,7 +101,7 @@ final class TorchScriptBackbone implements Backbone {
     parameter_list params = module.parameters(true);
     for (parameter_iterator it = params.begin(); it.notEquals(params.end()); it = it.increment()) {
       Tensor p = it.access();
-      if (p.requires_grad()) out.add(p);
+      if (p.requires_grad()) out.add(new Tensor(p)); // own handle: the list is a temporary
     }
     return out;
   }

@@ -11,7 +11,10 @@ final class Autograd {
 
   static Result run(Function<Tensor[], Tensor> forward, Tensor... inputs) {
     Tensor[] leaves = new Tensor[inputs.length];
-    for (int i = 0; i < inputs.length; i++) leaves[i] = inputs[i].detach().set_requires_grad(true);
+    for (int i = 0; i < inputs.length; i++) {
+      leaves[i] = inputs[i].detach();
+      leaves[i].set_requires_grad(true);
+    }
     Tensor loss = forward.apply(leaves);
     loss.backward();
     Tensor[] grads = new Tensor[leaves.length];

@@ -29,7 +29,8 @@ class TensorApiTest {
     Random r = new Random(9);
     float[] x = Data.gaussian(r, N, D);
     long[] y = Data.labels(r, N, 4);
-    Tensor emb = Tensor.create(x, N, D).set_requires_grad(true);
+    Tensor emb = Tensor.create(x, N, D);
+    emb.set_requires_grad(true);
     Tensor labels = Tensor.create(y);
     MinedTuples mined = new MultiSimilarityMiner().mine(emb, labels);
     assertEquals(new MultiSimilarityMiner().mine(x, y, D), mined);

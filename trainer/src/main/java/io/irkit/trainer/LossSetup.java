@@ -53,7 +53,9 @@ final class LossSetup {
     double std = loss instanceof io.irkit.kernels.ProxyAnchorLoss ? Math.sqrt(2.0 / shape[0]) : 1.0;
     float[] w = new float[Math.toIntExact(shape[0] * shape[1])];
     for (int i = 0; i < w.length; i++) w[i] = (float) (r.nextGaussian() * std);
-    return Tensor.create(w, shape).set_requires_grad(true);
+    Tensor t = Tensor.create(w, shape);
+    t.set_requires_grad(true); // returns a reference into t, which must stay the owner
+    return t;
   }
 
   /** Loss value and dLoss/dEmbeddings (and dLoss/dWeights) for one batch of CPU float32 embeddings. */

@@ -24,7 +24,8 @@ class OptimizationTest {
   @Test
   void everyOptimizerDecreasesAQuadratic() {
     for (String name : List.of("adam", "adamw", "rmsprop", "sgd")) {
-      Tensor w = Tensor.create(new float[] {3f, -2f}, 2).set_requires_grad(true);
+      Tensor w = Tensor.create(new float[] {3f, -2f}, 2);
+      w.set_requires_grad(true); // returns a reference into w: keep using w
       Optimizer opt = Optimizers.create(name, new TensorVector(w), 0.05, 0.0, 0.9);
       double first = 0, last = 0;
       for (int step = 0; step < 30; step++) {
@@ -42,7 +43,8 @@ class OptimizationTest {
 
   @Test
   void learningRateCanBeChangedPerStep() {
-    Tensor w = Tensor.create(new float[] {1f}, 1).set_requires_grad(true);
+    Tensor w = Tensor.create(new float[] {1f}, 1);
+    w.set_requires_grad(true);
     Optimizer opt = Optimizers.create("sgd", new TensorVector(w), 0.1, 0.0, 0.0);
     Optimizers.setLr(opt, 0.5);
     opt.zero_grad();

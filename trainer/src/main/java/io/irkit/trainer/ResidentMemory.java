@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The process's resident memory (Linux /proc), logged per step so leaks show in metrics.jsonl. */
+/**
+ * The process's resident memory (Linux /proc) and the Java heap's committed size, logged per step so
+ * native leaks show in metrics.jsonl: RSS minus the committed heap is what LibTorch, OpenCV and irkit
+ * hold (the heap grows and shrinks with the garbage collector's choices, not with leaks).
+ */
 final class ResidentMemory {
   private ResidentMemory() {}
 
@@ -16,5 +20,9 @@ final class ResidentMemory {
       return -1;
     }
     return -1;
+  }
+
+  static double heapCommittedMegabytes() {
+    return Runtime.getRuntime().totalMemory() / (1024.0 * 1024.0);
   }
 }

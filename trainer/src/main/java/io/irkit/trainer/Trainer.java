@@ -95,7 +95,8 @@ final class Trainer implements AutoCloseable {
           double ips = (double) (b + 1 - first) * o.batchSize / seconds;
           progress.update(epoch, o.epochs, b, batches, value, ips, (batches - b - 1) * o.batchSize / Math.max(ips, 1e-9));
           dir.appendMetrics(record("step", epoch, state.step(),
-              Map.of("loss", value, "lr", lr, "images_per_s", ips, "rss_mb", ResidentMemory.megabytes())));
+              Map.of("loss", value, "lr", lr, "images_per_s", ips, "rss_mb", ResidentMemory.megabytes(),
+                  "heap_committed_mb", ResidentMemory.heapCommittedMegabytes())));
           boolean stop = run.maxSteps > 0 && state.step() >= run.maxSteps;
           if (stop || (run.checkpointEvery > 0 && state.step() % run.checkpointEvery == 0))
             Checkpoint.write(dir.last(), parts, state);

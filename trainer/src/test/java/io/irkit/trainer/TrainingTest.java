@@ -92,6 +92,10 @@ class TrainingTest {
     assertEquals(CliRunner.json(straight.resolve("summary.json")).get("test"), CliRunner.json(killed.resolve("summary.json")).get("test"));
   }
 
+  private static double nativeMb(Map<String, Object> step) {
+    return ((Number) step.get("rss_mb")).doubleValue() - ((Number) step.get("heap_committed_mb")).doubleValue();
+  }
+
   private static float[] weights(Path ckpt) throws Exception {
     try (EmbeddingModel m = Models.build(new ModelSpec("smallcnn", null, 32, 0))) {
       Checkpoint.read(ckpt, new Checkpoint.Parts(m, null, null, null));
@@ -125,8 +129,13 @@ class TrainingTest {
     List<Map<String, Object>> steps = CliRunner.metrics(CliRunner.runDir(tmp.resolve("runs"), "rss")).stream()
         .filter(m -> "step".equals(m.get("type"))).toList();
     assertEquals(500, steps.size());
-    double at100 = ((Number) steps.get(99).get("rss_mb")).doubleValue(), at500 = ((Number) steps.get(499).get("rss_mb")).doubleValue();
-    assertTrue(at100 > 0, "RSS not readable");
-    assertTrue(at500 - at100 < 64, "resident memory grew by " + (at500 - at100) + " MB between steps 100 and 500");
+    // A missing PointerScope leaks ~13 MB a step (5 GB over these 400 steps); the Java heap's own
+    // growth (other tests share this JVM) is taken out; what remains still moves by ~100 MB as
+    // allocator arenas and the heap's resident share change, hence the 256 MB bound.
+    double at100 = nativeMb(steps.get(99)), at500 = nativeMb(steps.get(499));
+    System.out.printf("native memory at steps 100, 300, 500: %.1f, %.1f, %.1f MB%n", at100, nativeMb(steps.get(299)), at500);
+    assertTrue(((Number) steps.get(99).get("rss_mb")).doubleValue() > 0, "RSS not readable");
+    assertTrue(at500 - at100 < 256, "native memory (RSS - committed heap) grew by " + (at500 - at100)
+        + " MB between steps 100 and 500: " + at100 + " -> " + at500);
   }
 }

@@ -30,7 +30,7 @@ DeviceChecks::DeviceChecks(cudaStream_t s) : s_(s), slots_(s, kMax) {
 
 void DeviceChecks::finite_rows(const float* x, int64_t rows, int64_t d, const char* name) {
   if (count_ == kMax) fail(IRK_ERR_INTERNAL, "too many device checks");
-  items_[count_] = Item{false, x, d, {0, 0, 0}, name};
+  items_[count_] = Item{kRows, x, d, {0, 0, 0}, name};
   const int64_t count = rows * d;
   first_nonfinite_kernel<<<grid_for(count), kThreads, 0, s_>>>(x, count, slots_.get() + count_);
   IRK_LAUNCHED("first_nonfinite_kernel");
@@ -45,10 +45,19 @@ void DeviceChecks::batch(const Batch& b) {
 void DeviceChecks::index_list(const int64_t* v, int64_t count, int width, const int64_t* bounds, const char* name) {
   if (count <= 0) return;
   if (count_ == kMax) fail(IRK_ERR_INTERNAL, "too many device checks");
-  items_[count_] = Item{true, v, width, {bounds[0], bounds[1], width > 2 ? bounds[2] : 0}, name};
+  items_[count_] = Item{kIndexList, v, width, {bounds[0], bounds[1], width > 2 ? bounds[2] : 0}, name};
   const int64_t elems = count * width;
   first_out_of_range_kernel<<<grid_for(elems), kThreads, 0, s_>>>(v, elems, width, bounds[0], bounds[1],
                                                                     width > 2 ? bounds[2] : 0, slots_.get() + count_);
+  IRK_LAUNCHED("first_out_of_range_kernel");
+  ++count_;
+}
+
+void DeviceChecks::labels(const int64_t* v, int64_t n, int64_t num_classes) {
+  if (n <= 0) return;
+  if (count_ == kMax) fail(IRK_ERR_INTERNAL, "too many device checks");
+  items_[count_] = Item{kLabels, v, 1, {num_classes, 0, 0}, "labels"};
+  first_out_of_range_kernel<<<grid_for(n), kThreads, 0, s_>>>(v, n, 1, num_classes, 0, 0, slots_.get() + count_);
   IRK_LAUNCHED("first_out_of_range_kernel");
   ++count_;
 }
@@ -73,7 +82,13 @@ void DeviceChecks::report() {
     if (first[c] == ULLONG_MAX) continue;
     const Item& it = items_[c];
     const int64_t at = static_cast<int64_t>(first[c]);
-    if (it.index_list) {
+    if (it.kind == kLabels) {
+      int64_t label = 0;
+      copy_to_host(s_, &label, static_cast<const int64_t*>(it.data) + at, 1);
+      invalid("labels[%lld] = %lld is out of range [0, num_classes = %lld)", static_cast<long long>(at),
+              static_cast<long long>(label), static_cast<long long>(it.bounds[0]));
+    }
+    if (it.kind == kIndexList) {
       int64_t idx = 0;
       copy_to_host(s_, &idx, static_cast<const int64_t*>(it.data) + at, 1);
       const int col = static_cast<int>(at % it.width);

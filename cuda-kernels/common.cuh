@@ -89,12 +89,19 @@ class Scratch {
   int64_t count_ = 0;
 };
 
+// Queues a copy of `count` elements device -> host without waiting (copy_to_host waits).
+template <class T>
+void copy_to_host_async(cudaStream_t s, T* host, const T* dev, int64_t count) {
+  if (count <= 0) return;
+  IRK_CUDA(cudaMemcpyAsync(host, dev, sizeof(T) * static_cast<size_t>(count), cudaMemcpyDeviceToHost, s));
+}
+
 // Copies `count` elements device -> host and waits: the one round trip a twin makes to return a
 // scalar or a count.
 template <class T>
 void copy_to_host(cudaStream_t s, T* host, const T* dev, int64_t count) {
   if (count <= 0) return;
-  IRK_CUDA(cudaMemcpyAsync(host, dev, sizeof(T) * static_cast<size_t>(count), cudaMemcpyDeviceToHost, s));
+  copy_to_host_async(s, host, dev, count);
   IRK_CUDA(cudaStreamSynchronize(s));
 }
 

@@ -19,12 +19,15 @@ class DeviceChecks {
   void batch(const Batch& b);
   // Tuple indices in range: anchors < n, references < m (NULL tuples: nothing to check).
   void tuples(const irk_tuples* t, int64_t n, int64_t m);
+  // Class labels in [0, num_classes), as check_classifier_args words it.
+  void labels(const int64_t* v, int64_t n, int64_t num_classes);
   // Waits for the checks (one stream sync) and throws IRK_ERR_INVALID_ARGUMENT on a failure.
   void report();
 
  private:
+  enum Kind { kRows = 0, kIndexList = 1, kLabels = 2 };
   struct Item {
-    bool index_list;
+    int kind;
     const void* data;
     int64_t width;  // d for rows, tuple width for index lists
     int64_t bounds[3];
@@ -32,7 +35,7 @@ class DeviceChecks {
   };
   void index_list(const int64_t* v, int64_t count, int width, const int64_t* bounds, const char* name);
 
-  static constexpr int kMax = 4;
+  static constexpr int kMax = 8;
   cudaStream_t s_;
   Scratch<unsigned long long> slots_;
   Item items_[kMax] = {};

@@ -3,6 +3,7 @@
 // here, in chain_coef).
 #include "distance.cuh"
 #include "distance_value.cuh"
+#include "math/classifier_math.h"
 #include "math/distance_math.h"
 #include "tile.cuh"
 
@@ -110,7 +111,7 @@ __global__ void col_sums_kernel(const float* C, int64_t rows, int64_t cols, floa
   }
 }
 
-// Chain rule through x / max(|x|, eps): (g - y (y.g)) / |x| when |x| > eps, else g / eps.
+// Chain rule through x / max(|x|, eps): math::unit_backward per element.
 __global__ void __launch_bounds__(kThreads) normalize_backward_kernel(const float* g, const float* y,
                                                                       const float* norms, int64_t d, float* out) {
   __shared__ double sh[kThreads];
@@ -123,7 +124,7 @@ __global__ void __launch_bounds__(kThreads) normalize_backward_kernel(const floa
   for (int64_t k = threadIdx.x; k < d; k += blockDim.x) acc += static_cast<double>(yi[k]) * gi[k];
   const double yg = block_reduce(acc, SumOp(), sh);
   for (int64_t k = threadIdx.x; k < d; k += blockDim.x)
-    o[k] = r > kNormEps ? static_cast<float>((gi[k] - yi[k] * yg) / r) : static_cast<float>(gi[k] / kNormEps);
+    o[k] = static_cast<float>(math::unit_backward(gi[k], yi[k], yg, r, kNormEps));
 }
 
 void prepare_one(cudaStream_t s, const irk_distance& dist, bool cdist_mm, const float* x, int64_t rows, int64_t d,
@@ -150,6 +151,19 @@ void prepare_one(cudaStream_t s, const irk_distance& dist, bool cdist_mm, const 
 }
 
 }  // namespace
+
+void gemm(cudaStream_t s, const TileOperands& op, float* out, int64_t ldo, bool accumulate) {
+  if (op.R <= 0 || op.C <= 0) return;
+  Epilogue e{out, ldo, true, ValueArgs{}, nullptr, 1.f, nullptr, nullptr, accumulate};
+  launch_gemm(s, op, e);
+}
+
+void normalize_backward(cudaStream_t s, const float* g, const float* y, const float* norms, int64_t rows, int64_t d,
+                        float* out) {
+  if (rows <= 0) return;
+  normalize_backward_kernel<<<row_blocks(rows), kThreads, 0, s>>>(g, y, norms, d, out);
+  IRK_LAUNCHED("normalize_backward_kernel");
+}
 
 Prepared prepare(cudaStream_t s, const irk_distance& dist, const float* x, int64_t n, const float* y, int64_t m,
                  int64_t d, bool self, bool cdist_mm) {

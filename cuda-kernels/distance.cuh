@@ -8,6 +8,7 @@
 
 #include "common.cuh"
 #include "irkit/irkit.h"
+#include "tile.cuh"
 
 namespace irk {
 namespace cuda {
@@ -47,6 +48,15 @@ DevDist compute_distances(cudaStream_t s, const irk_distance& dist, const float*
 // Given G = dLoss/dS [n x m] (overwritten), writes dLoss/dX [n x d] and dLoss/dY [m x d] as
 // cpu/distance.h's distance_backward does; dx/dy may be NULL, dy is ignored when self.
 void distance_backward(cudaStream_t s, const irk_distance& dist, const DevDist& D, float* G, float* dx, float* dy);
+
+// out[r * ldo + c] = sum_t A(r, t) B(t, c) (+ out[r * ldo + c] when accumulate) over the R x C
+// output of `op`, by tile.cuh's product: the plain GEMM the classifier and proxy twins use.
+void gemm(cudaStream_t s, const TileOperands& op, float* out, int64_t ldo, bool accumulate = false);
+
+// Chain rule through F.normalize for `rows` rows: out = (g - y (y.g)) / |x| when |x| > eps, else
+// g / eps (math::unit_backward), with y the unit rows and norms the |x| before normalizing.
+void normalize_backward(cudaStream_t s, const float* g, const float* y, const float* norms, int64_t rows, int64_t d,
+                        float* out);
 
 }  // namespace cuda
 }  // namespace irk

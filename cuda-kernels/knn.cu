@@ -1,6 +1,7 @@
 // irk_knn's CUDA twin (cpu/knn.cpp). Values come from the same path as the distance matrix
-// (distance_value.cuh), so they equal irk_pairwise's, and the CPU kNN's, bit for bit; the order is
-// math/knn_math.h's (rank_key, ranks_before: ties to the lower index, NaN last). The references are
+// (distance_value.cuh), so they equal irk_pairwise's bit for bit, as math/knn_math.h requires (the
+// CPU kNN's double-precision products can differ in the last bit); the order is knn_math.h's
+// (rank_key, ranks_before: ties to the lower index, NaN last). The references are
 // split into a few parts; a block takes 64 queries x one part, computes 64 x 64 tiles of products
 // (tile.cuh) and offers each query's candidates to a bounded heap of that (query, part) in global
 // memory: a partial top-k. A second kernel merges each query's partial lists. Memory is
@@ -33,55 +34,8 @@ struct Knn {
   int64_t* part_len;  // [n x parts]
 };
 
-// A bounded max-heap (root = worst kept candidate), as cpu/knn.cpp's RowHeap.
-struct Heap {
-  float* key;
-  int64_t* idx;
-  int64_t cap;
-  int64_t size;
-
-  __device__ bool worse(int64_t a, int64_t b) const { return math::ranks_before(key[b], idx[b], key[a], idx[a]); }
-  __device__ void swap_at(int64_t a, int64_t b) {
-    const float k = key[a];
-    key[a] = key[b];
-    key[b] = k;
-    const int64_t i = idx[a];
-    idx[a] = idx[b];
-    idx[b] = i;
-  }
-  __device__ void sift_down(int64_t at, int64_t end) {
-    for (;;) {
-      int64_t c = 2 * at + 1;
-      if (c >= end) return;
-      if (c + 1 < end && worse(c + 1, c)) ++c;
-      if (!worse(c, at)) return;
-      swap_at(c, at);
-      at = c;
-    }
-  }
-  __device__ void offer(float k, int64_t j) {
-    if (size < cap) {
-      int64_t at = size++;
-      key[at] = k;
-      idx[at] = j;
-      while (at > 0 && worse(at, (at - 1) / 2)) {
-        swap_at(at, (at - 1) / 2);
-        at = (at - 1) / 2;
-      }
-    } else if (math::ranks_before(k, j, key[0], idx[0])) {
-      key[0] = k;
-      idx[0] = j;
-      sift_down(0, size);
-    }
-  }
-  // Repeatedly moving the worst to the end leaves the list best first.
-  __device__ void sort_best_first() {
-    for (int64_t end = size - 1; end > 0; --end) {
-      swap_at(0, end);
-      sift_down(0, end);
-    }
-  }
-};
+// A (query, part)'s partial list: the heap cpu/knn.cpp keeps in each output row.
+using Heap = math::BoundedHeap;
 
 __global__ void __launch_bounds__(kTileThreads) knn_partial_kernel(Knn a) {
   __shared__ TileShared sh;

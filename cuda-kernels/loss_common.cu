@@ -5,6 +5,44 @@
 
 namespace irk {
 namespace cuda {
+namespace {
+
+__global__ void scale_rows_kernel(float* G, int64_t n, int64_t m, const int64_t* keep, double scale) {
+  for (int64_t at = global_thread(); at < n * m; at += global_stride())
+    G[at] = keep && keep[at / m] == 0 ? 0.f : static_cast<float>(G[at] * scale);
+}
+
+}  // namespace
+
+void scale_rows(cudaStream_t s, float* G, int64_t n, int64_t m, const int64_t* keep, double scale) {
+  if (n * m <= 0) return;
+  scale_rows_kernel<<<grid_for(n * m), kThreads, 0, s>>>(G, n, m, keep, scale);
+  IRK_LAUNCHED("scale_rows_kernel");
+}
+
+void scale_all(cudaStream_t s, float* G, int64_t count, double scale) { scale_rows(s, G, count, 1, nullptr, scale); }
+
+LossRows::LossRows(cudaStream_t s, int64_t n, int64_t m, bool avg_nonzero)
+    : n(n),
+      avg_nonzero(avg_nonzero),
+      G(s, n * m),
+      loss(s, n),
+      counted(s, avg_nonzero ? n : 0),
+      pos(s, n),
+      neg(s, n),
+      totals(s, avg_nonzero ? 2 : 1) {}
+
+LossTotals total(cudaStream_t s, const LossRows& r, const irk_tuples* tuples) {
+  Totals t[2] = {};
+  if (r.avg_nonzero) sum_rows(s, r.loss.get(), r.counted.get(), nullptr, r.n, r.totals.get());
+  Totals* pairs = r.totals.get() + (r.avg_nonzero ? 1 : 0);
+  sum_rows(s, r.loss.get(), r.pos.get(), r.neg.get(), r.n, pairs);
+  copy_to_host(s, t, r.totals.get(), r.totals.size());
+  const Totals& p = t[r.avg_nonzero ? 1 : 0];
+  LossTotals h{t[0].sum, r.avg_nonzero ? t[0].a : 0, p.a, p.b};
+  tuple_pair_counts(tuples, &h.num_pos, &h.num_neg);
+  return h;
+}
 
 void finish_loss(cudaStream_t s, const irk_distance& dist, const Batch& b, const DevDist& D, double loss, float* G,
                  const irk_loss_out& out) {
@@ -18,6 +56,13 @@ void finish_loss(cudaStream_t s, const irk_distance& dist, const Batch& b, const
   }
   distance_backward(s, dist, D, G, out.grad, dy);
   if (b.self) zero_floats(s, out.grad_ref, b.n * b.d);
+}
+
+void finish_avg_nonzero(cudaStream_t s, const irk_distance& dist, const Batch& b, const DevDist& D, const LossRows& r,
+                        const LossTotals& t, double grad_scale, const irk_loss_out& out) {
+  if (t.counted == 0) return finish_loss(s, dist, b, D, 0.0, nullptr, out);
+  scale_rows(s, r.G.get(), b.n, b.m, r.counted.get(), grad_scale / static_cast<double>(t.counted));
+  finish_loss(s, dist, b, D, t.sum / static_cast<double>(t.counted), r.G.get(), out);
 }
 
 }  // namespace cuda

@@ -5,28 +5,18 @@
 #include <cmath>
 #include <vector>
 
+#include "call_setup.cuh"
 #include "core/cuda_kernels.h"
-#include "device_checks.cuh"
-#include "distance.cuh"
 #include "math/pair_math.h"
 
 namespace irk {
 namespace cuda {
 namespace {
 
-struct MsMine {
-  const float* S;  // [n x m]
-  int64_t n, m;
-  const int64_t* xlab;
-  const int64_t* ylab;
-  bool self, inv;
+struct MsMine : LabelledMatrix {
   float eps;
 };
 
-__device__ __forceinline__ bool is_pos(const MsMine& a, int64_t i, int64_t j) {
-  return a.xlab[i] == a.ylab[j] && !(a.self && i == j);
-}
-__device__ __forceinline__ bool is_neg(const MsMine& a, int64_t i, int64_t j) { return a.xlab[i] != a.ylab[j]; }
 
 // The closer / farther of two values; NaN never wins (cpu: is_closer is false against NaN).
 struct Closer {
@@ -39,10 +29,10 @@ struct Farther {
 };
 
 __device__ __forceinline__ bool keep_pos(const MsMine& a, const float* s, int64_t i, int64_t j, float best_neg) {
-  return is_pos(a, i, j) && math::ms_keep_pos(a.inv, s[j], a.eps, best_neg);
+  return a.is_pos(i, j) && math::ms_keep_pos(a.inv, s[j], a.eps, best_neg);
 }
 __device__ __forceinline__ bool keep_neg(const MsMine& a, const float* s, int64_t i, int64_t j, float worst_pos) {
-  return is_neg(a, i, j) && math::ms_keep_neg(a.inv, s[j], a.eps, worst_pos);
+  return a.is_neg(i, j) && math::ms_keep_neg(a.inv, s[j], a.eps, worst_pos);
 }
 
 // Per row: closest negative, farthest positive (+-inf when none), whether the row has any positive
@@ -56,11 +46,11 @@ __global__ void __launch_bounds__(kThreads) ms_rows_kernel(MsMine a, float* best
   float bn = a.inv ? -INFINITY : INFINITY, wp = a.inv ? INFINITY : -INFINITY;
   int64_t has_pos = 0, has_neg = 0;
   for (int64_t j = threadIdx.x; j < a.m; j += blockDim.x) {
-    if (is_neg(a, i, j)) {
+    if (a.is_neg(i, j)) {
       has_neg = 1;
       if (math::is_closer(a.inv, s[j], bn)) bn = s[j];
     }
-    if (is_pos(a, i, j)) {
+    if (a.is_pos(i, j)) {
       has_pos = 1;
       if (math::is_closer(a.inv, wp, s[j])) wp = s[j];
     }
@@ -117,15 +107,11 @@ __global__ void __launch_bounds__(kThreads) ms_fill_kernel(MsMine a, const float
 
 }  // namespace
 
-void ms_miner(const irk_context& ctx, const Batch& b, const irk_distance& dist, double epsilon, irk_mined& out) {
-  DeviceScope device(ctx);
-  cudaStream_t s = stream_of(ctx);
-  DeviceChecks checks(s);
-  checks.batch(b);
-  checks.report();
-
-  DevDist D = compute_distances(s, dist, b.x, b.n, b.y, b.m, b.d, b.self, nullptr, false);
-  MsMine a{D.s, b.n, b.m, b.xlab, b.ylab, b.self, D.inverted, static_cast<float>(epsilon)};
+void ms_miner(const irk_context& ctx, const Batch& batch, const irk_distance& dist, double epsilon, irk_mined& out) {
+  BatchCall call(ctx, batch, dist, nullptr, CallKind::kMiner);
+  const cudaStream_t s = call.s;
+  const Batch& b = call.b;
+  const MsMine a{call.labelled(), static_cast<float>(epsilon)};
   Scratch<float> best_neg(s, b.n), worst_pos(s, b.n);
   Scratch<int64_t> n_pos(s, b.n), n_neg(s, b.n), pos_off(s, b.n + 1), neg_off(s, b.n + 1);
   Scratch<int> any(s, 2);
@@ -137,8 +123,8 @@ void ms_miner(const irk_context& ctx, const Batch& b, const irk_distance& dist, 
   exclusive_scan(s, n_neg.get(), b.n, neg_off.get());
   int64_t totals[2] = {0, 0};
   int any_h[2] = {0, 0};
-  IRK_CUDA(cudaMemcpyAsync(&totals[0], pos_off.get() + b.n, sizeof(int64_t), cudaMemcpyDeviceToHost, s));
-  IRK_CUDA(cudaMemcpyAsync(&totals[1], neg_off.get() + b.n, sizeof(int64_t), cudaMemcpyDeviceToHost, s));
+  copy_to_host_async(s, &totals[0], pos_off.get() + b.n, 1);
+  copy_to_host_async(s, &totals[1], neg_off.get() + b.n, 1);
   copy_to_host(s, any_h, any.get(), 2);
   if (!any_h[0] || !any_h[1]) {  // PML returns nothing at all
     out.set_sorted_pairs({}, {});
@@ -149,8 +135,7 @@ void ms_miner(const irk_context& ctx, const Batch& b, const irk_distance& dist, 
                                                        neg_off.get(), pos.get(), neg.get());
   IRK_LAUNCHED("ms_fill_kernel");
   std::vector<int64_t> pos_h(static_cast<size_t>(2 * totals[0])), neg_h(static_cast<size_t>(2 * totals[1]));
-  if (!pos_h.empty())
-    IRK_CUDA(cudaMemcpyAsync(pos_h.data(), pos.get(), sizeof(int64_t) * pos_h.size(), cudaMemcpyDeviceToHost, s));
+  copy_to_host_async(s, pos_h.data(), pos.get(), static_cast<int64_t>(pos_h.size()));
   copy_to_host(s, neg_h.data(), neg.get(), static_cast<int64_t>(neg_h.size()));
   IRK_CUDA(cudaStreamSynchronize(s));
   out.set_sorted_pairs(std::move(pos_h), std::move(neg_h));

@@ -6,11 +6,10 @@
 // Explicit triplets take one thread each and scatter their gradient with float atomics.
 #include <climits>
 
+#include "call_setup.cuh"
 #include "core/cuda_kernels.h"
-#include "device_checks.cuh"
 #include "loss_common.cuh"
 #include "math/pair_math.h"
-#include "pairs.cuh"
 
 namespace irk {
 namespace cuda {
@@ -168,16 +167,12 @@ __global__ void triplet_list_grad_kernel(Triplets t, const int64_t* tri, int64_t
 
 }  // namespace
 
-void triplet_margin_loss(const irk_context& ctx, const Batch& b, const irk_distance& dist, const irk_tuples* tuples,
+void triplet_margin_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,
                          double margin, int swap, int smooth_loss, const irk_loss_out& out) {
-  DeviceScope device(ctx);
-  cudaStream_t s = stream_of(ctx);
-  DeviceChecks checks(s);
-  checks.batch(b);
-  checks.tuples(tuples, b.n, b.m);
-  checks.report();
-
-  DevDist D = compute_distances(s, dist, b.x, b.n, b.y, b.m, b.d, b.self, nullptr, true);
+  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss);
+  const cudaStream_t s = call.s;
+  const Batch& b = call.b;
+  const DevDist& D = call.D;
   const bool listed = tuples != nullptr && tuples->kind == IRK_TUPLES_TRIPLETS;
   PairCounts pc;
   if (tuples && !listed) pc = count_pairs(s, *tuples, b.n, b.m);
@@ -218,7 +213,7 @@ void triplet_margin_loss(const irk_context& ctx, const Batch& b, const irk_dista
     Totals totals;
     unsigned long long swap_bad;
   } h{};
-  IRK_CUDA(cudaMemcpyAsync(&h.totals, totals.get(), sizeof(Totals), cudaMemcpyDeviceToHost, s));
+  copy_to_host_async(s, &h.totals, totals.get(), 1);
   copy_to_host(s, &h.swap_bad, swap_bad.get(), 1);
   if (!listed) triplets = h.totals.b;
 

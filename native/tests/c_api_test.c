@@ -6,23 +6,7 @@
 #include <string.h>
 
 #include "irkit/irkit.h"
-
-static int passed = 0, failed = 0;
-
-static void expect(int ok, const char* what) {
-  if (ok) {
-    passed++;
-  } else {
-    failed++;
-    printf("FAIL %s (last error: %s)\n", what, irk_last_error());
-  }
-}
-
-static void expect_error(irk_status got, irk_status want, const char* what) {
-  int ok = got == want && strlen(irk_last_error()) > 0;
-  if (!ok) printf("  got status %d, want %d\n", (int)got, (int)want);
-  expect(ok, what);
-}
+#include "test_util.h"
 
 /* MS loss over all pairs, cosine, written out directly: mean over rows of
  * 1/a log(1 + sum_P exp(-a (s - base))) + 1/b log(1 + sum_N exp(b (s - base))). */
@@ -115,6 +99,5 @@ int main(void) {
 
   irk_mined_destroy(mined);
   irk_context_destroy(ctx);
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return test_summary();
 }

@@ -124,7 +124,10 @@ int main(int argc, char** argv) {
   line("| kernel | B | d | kernel ms | GEMM ms | kernel / GEMM |");
   line("|---|---:|---:|---:|---:|---:|");
 
-  const irk_distance cos{IRK_DIST_COSINE, 1, 1.0}, l2{IRK_DIST_L2, 1, 1.0}, dot{IRK_DIST_DOT, 0, 1.0};
+  const irk_distance cos{IRK_DIST_COSINE, 1, 1.0}, l2{IRK_DIST_L2, 1, 1.0};
+#if !IRKIT_BENCH_CUBLAS
+  const irk_distance dot{IRK_DIST_DOT, 0, 1.0};  // the stand-in GEMM
+#endif
   std::mt19937_64 rng(12345);
   for (const Shape& sh : shapes) {
     const int64_t B = sh.b, d = sh.d;
@@ -189,6 +192,64 @@ int main(int argc, char** argv) {
       irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, nullptr};
       return ok(irk_triplet_margin_loss(ctx, &b, &cos, nullptr, 0.05, 0, 0, &o), "irk_triplet_margin_loss");
     });
+    auto pair_loss = [&](const char* name, const std::function<irk_status(const irk_batch*, irk_loss_out*)>& fn) {
+      row(name, [&](int r) {
+        irk_batch b = batch(r);
+        irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, nullptr};
+        return ok(fn(&b, &o), name);
+      });
+    };
+    pair_loss("contrastive_loss cosine (+grad)", [&](const irk_batch* b, irk_loss_out* o) {
+      return irk_contrastive_loss(ctx, b, &cos, nullptr, 1.0, 0.0, o);
+    });
+    pair_loss("ntxent_loss cosine (+grad)", [&](const irk_batch* b, irk_loss_out* o) {
+      return irk_ntxent_loss(ctx, b, &cos, nullptr, 0.07, o);
+    });
+    pair_loss("supcon_loss cosine (+grad)", [&](const irk_batch* b, irk_loss_out* o) {
+      return irk_supcon_loss(ctx, b, &cos, nullptr, 0.1, o);
+    });
+    pair_loss("circle_loss cosine (+grad)", [&](const irk_batch* b, irk_loss_out* o) {
+      return irk_circle_loss(ctx, b, &cos, nullptr, 0.4, 80, o);
+    });
+    pair_loss("tcm_loss cosine (+grad)", [&](const irk_batch* b, irk_loss_out* o) {
+      return irk_tcm_loss(ctx, b, &cos, nullptr, 1, 1, 0.9, 0.5, o);
+    });
+    row("pair_margin_miner cosine", [&](int r) {
+      irk_batch b = batch(r);
+      return ok(irk_pair_margin_miner(ctx, &b, &cos, 0.8, 0.2, mined), "irk_pair_margin_miner");
+    });
+    row("batch_easy_hard_miner cosine", [&](int r) {
+      irk_batch b = batch(r);
+      return ok(irk_batch_easy_hard_miner(ctx, &b, &cos, IRK_STRATEGY_EASY, IRK_STRATEGY_SEMIHARD, nullptr, nullptr, mined),
+                "irk_batch_easy_hard_miner");
+    });
+    row("triplet_margin_miner cosine hard", [&](int r) {
+      irk_batch b = batch(r);
+      return ok(irk_triplet_margin_miner(ctx, &b, &cos, 0.05, IRK_TRIPLETS_HARD, mined), "irk_triplet_margin_miner");
+    });
+    {
+      // Classifier losses: B / 4 classes (4 per class), W [d x C].
+      const int64_t C = B / 4;
+      std::vector<float> w(static_cast<size_t>(d * C));
+      std::normal_distribution<float> normal(0.f, 1.f);
+      for (float& v : w) v = normal(rng);
+      Dev<float> W(w), gw(w.size());
+      row("cosface_loss (+grad, +dW)", [&](int r) {
+        irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, gw.ptr()};
+        return ok(irk_cosface_loss(ctx, dev[r]->x.ptr(), dev[r]->xl.ptr(), B, d, W.ptr(), C, nullptr, 0.35, 64, &o),
+                  "irk_cosface_loss");
+      });
+      row("arcface_loss (+grad, +dW)", [&](int r) {
+        irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, gw.ptr()};
+        return ok(irk_arcface_loss(ctx, dev[r]->x.ptr(), dev[r]->xl.ptr(), B, d, W.ptr(), C, nullptr, 28.6, 64, &o),
+                  "irk_arcface_loss");
+      });
+      row("proxy_anchor_loss (+grad, +dP)", [&](int r) {
+        irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, gw.ptr()};
+        return ok(irk_proxy_anchor_loss(ctx, dev[r]->x.ptr(), dev[r]->xl.ptr(), B, d, W.ptr(), C, nullptr, 0.1, 32, &o),
+                  "irk_proxy_anchor_loss");
+      });
+    }
     irk_mined_destroy(mined);
   }
   line("\nMiners include copying their tuples to the host; losses include the backward pass.");

@@ -26,8 +26,10 @@ namespace {
 
 // |ref - x| <= atol * scale + rtol * |ref|, scale = max |ref| over the output compared (1 if all
 // zero): atol is relative to the output's magnitude. Distance values are bit-exact twins
-// (math/distance_math.h) unless `power` needs pow: pairwise and kNN values, kNN indices and mined
-// tuples must then match bit for bit; with pow, within the tolerance (ties: see the table).
+// (math/distance_math.h) unless `power` needs pow: pairwise values and mined tuples must then match
+// bit for bit; with pow, within the tolerance (ties: see the table). CUDA kNN values must equal
+// CUDA irk_pairwise's bit for bit (knn_math.h's contract) and come in rank order; against the CPU
+// kNN they are compared within the tolerance, indices swapping only at near ties.
 struct Tol {
   const char* kernel;
   double atol, rtol;
@@ -35,11 +37,22 @@ struct Tol {
 };
 const Tol kTols[] = {
     {"pairwise", 1e-5, 1e-4, "values (bit for bit unless power needs pow)"},
-    {"knn", 1e-5, 1e-4, "values, indices (bit for bit unless power needs pow: then near ties may swap)"},
+    {"knn", 1e-5, 1e-4, "values, indices (may swap at near ties); = CUDA irk_pairwise, rank order"},
     {"ms_miner", 1e-4, 0.0, "pairs (exact unless power needs pow: then within atol of the threshold)"},
     {"batch_hard_miner", 1e-4, 0.0, "triplets (exact unless power needs pow: then a near tie)"},
     {"ms_loss", 2e-4, 1e-3, "loss, grad, grad_ref"},
     {"triplet_margin_loss", 2e-4, 1e-3, "loss, grad, grad_ref"},
+    {"pair_margin_miner", 1e-4, 0.0, "pairs (exact unless power needs pow: then within atol of the margin)"},
+    {"triplet_margin_miner", 1e-4, 0.0, "triplets (exact unless power needs pow: then within atol of a bound)"},
+    {"batch_easy_hard_miner", 1e-4, 0.0, "pairs (exact unless power needs pow: then picks within atol)"},
+    {"contrastive_loss", 2e-4, 1e-3, "loss, grad, grad_ref"},
+    {"ntxent_loss", 2e-4, 1e-3, "loss, grad, grad_ref"},
+    {"supcon_loss", 2e-4, 1e-3, "loss, grad, grad_ref"},
+    {"circle_loss", 2e-4, 1e-3, "loss, grad, grad_ref (cosine only)"},
+    {"tcm_loss", 2e-4, 1e-3, "loss, grad, grad_ref (cosine only)"},
+    {"classifier_loss", 5e-4, 2e-3, "loss, grad, grad_weights (cosface, arcface, subcenter, normsoftmax)"},
+    {"proxy_anchor_loss", 5e-4, 2e-3, "loss, grad, grad_weights"},
+    {"bf16_f16", 0.0, 0.0, "16-bit batch = float32 batch of the widened values, bit for bit, on CUDA"},
     {"bad_input", 0.0, 0.0, "same status and message for NaN rows and out-of-range tuples"},
 };
 constexpr int kKernels = sizeof(kTols) / sizeof(kTols[0]);
@@ -210,6 +223,7 @@ struct CpuMatrix {
 
 bool inverted(const irk_distance& d) { return d.kind == IRK_DIST_COSINE || d.kind == IRK_DIST_DOT; }
 bool near(const Check& c, float a, float b) {
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
   return std::fabs(static_cast<double>(a) - b) <= c.tol().atol * std::max(1.0, std::fabs(static_cast<double>(a)));
 }
 
@@ -241,8 +255,30 @@ void check_knn(const Env& env, const Case& c, const Inputs& in, const DevInputs&
   if (!same_outcome(ck, oc, og)) return;
   std::vector<int64_t> gi = gi_d.get();
   std::vector<float> gv = gv_d.get();
-  const bool exact = forward_exact(c);
-  compare_floats(ck, "values", cv, gv, exact);
+  compare_floats(ck, "values", cv, gv, false);
+  // The CUDA values must be CUDA irk_pairwise's for the same pairs, bit for bit, in rank order.
+  Dev<float> pw_d(static_cast<size_t>(in.n * m));
+  if (irk_pairwise(env.gpu, &c.dist, dev.x.ptr(), in.n, in.m ? dev.y.ptr() : nullptr, m, in.d, pw_d.ptr()) != IRK_OK)
+    return ck.fail("CUDA irk_pairwise failed: %s", irk_last_error());
+  const std::vector<float> pw = pw_d.get();
+  const bool inv = inverted(c.dist);
+  for (int64_t q = 0; q < in.n; ++q)
+    for (int64_t r = 0; r < k; ++r) {
+      const size_t at = static_cast<size_t>(q * k + r);
+      const int64_t j = gi[at];
+      if (j < 0 || j >= m) continue;  // reported below
+      const float want = pw[static_cast<size_t>(q * m + j)];
+      if (std::memcmp(&want, &gv[at], sizeof want) != 0)
+        ck.fail("values[%lld][%lld] = %.9g but irk_pairwise gives %.9g for (%lld, %lld)", static_cast<long long>(q),
+                static_cast<long long>(r), gv[at], want, static_cast<long long>(q), static_cast<long long>(j));
+      if (r > 0) {
+        const float ka = inv ? -gv[at - 1] : gv[at - 1], kb = inv ? -gv[at] : gv[at];
+        const bool ordered = ka < kb || (ka == kb && gi[at - 1] < j) || (ka == ka && kb != kb) ||
+                             (ka != ka && kb != kb && gi[at - 1] < j);
+        if (!ordered) ck.fail("query %lld: entries %lld and %lld out of rank order", static_cast<long long>(q),
+                              static_cast<long long>(r - 1), static_cast<long long>(r));
+      }
+    }
   for (int64_t q = 0; q < in.n; ++q) {
     std::vector<int64_t> row(gi.begin() + q * k, gi.begin() + (q + 1) * k);
     for (int64_t r = 0; r < k; ++r) {
@@ -250,7 +286,7 @@ void check_knn(const Env& env, const Case& c, const Inputs& in, const DevInputs&
       if (row[static_cast<size_t>(r)] < 0 || row[static_cast<size_t>(r)] >= m || (!in.m && row[static_cast<size_t>(r)] == q))
         ck.fail("indices[%lld][%lld] = %lld is not a valid neighbour", static_cast<long long>(q),
                 static_cast<long long>(r), static_cast<long long>(row[static_cast<size_t>(r)]));
-      else if (gi[at] != ci[at] && (exact || !near(ck, cv[at], gv[at])))
+      else if (gi[at] != ci[at] && !near(ck, cv[at], gv[at]))
         ck.fail("indices[%lld][%lld]: cpu %lld (%.9g), cuda %lld (%.9g)", static_cast<long long>(q),
                 static_cast<long long>(r), static_cast<long long>(ci[at]), cv[at], static_cast<long long>(gi[at]), gv[at]);
     }
@@ -390,6 +426,174 @@ void check_loss(const Env& env, const char* kernel, const Case& c, const Inputs&
     ck.fail("a second CUDA run differs (not deterministic)");
 }
 
+// A pair miner on both: the same pairs, or (pow) differences whose value sits within atol of the
+// bound `edge(i, j)` returns.
+using PairMinerFn = std::function<irk_status(const irk_context*, const irk_batch*, irk_mined*)>;
+void check_pair_miner(const Env& env, const char* kernel, const Case& c, const Inputs& in, const DevInputs& dev,
+                      const char* variant, const PairMinerFn& fn, const std::function<bool(int64_t, int64_t, bool)>& near_edge) {
+  Check ck(kernel, label_of(c, variant));
+  irk_batch hb = host_batch(in), db = device_batch(in, dev);
+  Mined h, g;
+  Outcome oc = outcome(fn(env.cpu, &hb, h.h)), og = outcome(fn(env.gpu, &db, g.h));
+  if (!same_outcome(ck, oc, og)) return;
+  irk_tuples tc = h.view(), tg = g.view();
+  auto explain = [&](bool pos) {
+    return [&, pos](const Row& r, bool) { return !forward_exact(c) && near_edge(r[0], r[1], pos); };
+  };
+  compare_tuples(ck, "pos", rows_of(tc.pos, tc.n_pos, 2), rows_of(tg.pos, tg.n_pos, 2), explain(true));
+  compare_tuples(ck, "neg", rows_of(tc.neg, tc.n_neg, 2), rows_of(tg.neg, tg.n_neg, 2), explain(false));
+}
+
+void check_new_miners(const Env& env, const Case& c, const Inputs& in, const DevInputs& dev) {
+  CpuMatrix S{env, c, in, {}};
+  const bool inv = inverted(c.dist);
+  const float pm = inv ? 0.8f : 0.5f, nm = inv ? 0.2f : 1.2f;
+  check_pair_miner(env, "pair_margin_miner", c, in, dev, "margins", [&](const irk_context* x, const irk_batch* b, irk_mined* o) {
+    return irk_pair_margin_miner(x, b, &c.dist, pm, nm, o);
+  }, [&](int64_t i, int64_t j, bool pos) { return std::fabs(S.at(i, j) - (pos ? pm : nm)) <= 1e-4f; });
+  const irk_strategy beh[][2] = {{IRK_STRATEGY_EASY, IRK_STRATEGY_SEMIHARD}, {IRK_STRATEGY_HARD, IRK_STRATEGY_HARD},
+                                 {IRK_STRATEGY_ALL, IRK_STRATEGY_HARD}, {IRK_STRATEGY_SEMIHARD, IRK_STRATEGY_EASY}};
+  for (const auto& st : beh) {
+    if (in.n > 2048 && st[0] != IRK_STRATEGY_EASY) break;  // run time (CPU twins)
+    const std::string v = "pos " + std::to_string(st[0]) + " neg " + std::to_string(st[1]);
+    check_pair_miner(env, "batch_easy_hard_miner", c, in, dev, v.c_str(),
+                     [&](const irk_context* x, const irk_batch* b, irk_mined* o) {
+                       return irk_batch_easy_hard_miner(x, b, &c.dist, st[0], st[1], nullptr, nullptr, o);
+                     },
+                     [&](int64_t, int64_t, bool) { return true; });  // pow: a pick may move to a near tie
+  }
+  if (in.n > 300) return;  // the output grows as n * m^2
+  const float margin = c.exact ? 1.f : 0.1f;
+  for (irk_triplet_type type : {IRK_TRIPLETS_ALL, IRK_TRIPLETS_SEMIHARD, IRK_TRIPLETS_HARD}) {
+    Check ck("triplet_margin_miner", label_of(c, ("type " + std::to_string(type)).c_str()));
+    irk_batch hb = host_batch(in), db = device_batch(in, dev);
+    Mined h, g;
+    Outcome oc = outcome(irk_triplet_margin_miner(env.cpu, &hb, &c.dist, margin, type, h.h));
+    Outcome og = outcome(irk_triplet_margin_miner(env.gpu, &db, &c.dist, margin, type, g.h));
+    if (!same_outcome(ck, oc, og)) continue;
+    irk_tuples tc = h.view(), tg = g.view();
+    compare_tuples(ck, "triplets", rows_of(tc.triplets, tc.n_triplets, 3), rows_of(tg.triplets, tg.n_triplets, 3),
+                   [&](const Row& r, bool) {
+                     if (forward_exact(c)) return false;
+                     const float mu = inv ? S.at(r[0], r[1]) - S.at(r[0], r[2]) : S.at(r[0], r[2]) - S.at(r[0], r[1]);
+                     return std::fabs(mu) <= 1e-4f || std::fabs(mu - margin) <= 1e-4f;
+                   });
+  }
+}
+
+void check_new_losses(const Env& env, const Case& c, const Inputs& in, const DevInputs& dev, const irk_tuples& tp) {
+  const bool cosine = c.dist.kind == IRK_DIST_COSINE;
+  const bool inv = inverted(c.dist);
+  LossFn contrastive = [&](const irk_context* x, const irk_batch* b, const irk_tuples* t, irk_loss_out* o) {
+    return irk_contrastive_loss(x, b, &c.dist, t, inv ? 1.0 : 0.0, inv ? 0.0 : 1.0, o);
+  };
+  LossFn ntxent = [&](const irk_context* x, const irk_batch* b, const irk_tuples* t, irk_loss_out* o) {
+    return irk_ntxent_loss(x, b, &c.dist, t, c.exact ? 2.0 : 0.07, o);
+  };
+  LossFn supcon = [&](const irk_context* x, const irk_batch* b, const irk_tuples* t, irk_loss_out* o) {
+    return irk_supcon_loss(x, b, &c.dist, t, c.exact ? 2.0 : 0.1, o);
+  };
+  for (const irk_tuples* t : {static_cast<const irk_tuples*>(nullptr), &tp}) {
+    if (t && in.n > 2048) break;  // keeps bench/gpu/run.sh within its time: the CPU twins dominate
+    const char* v = t ? "ms-mined pairs" : "labels";
+    check_loss(env, "contrastive_loss", c, in, dev, t, v, true, contrastive);
+    check_loss(env, "ntxent_loss", c, in, dev, t, v, true, ntxent);
+    check_loss(env, "supcon_loss", c, in, dev, t, v, true, supcon);
+    if (!cosine) continue;
+    check_loss(env, "circle_loss", c, in, dev, t, v, true, [&](const irk_context* x, const irk_batch* b, const irk_tuples* tt, irk_loss_out* o) {
+      return irk_circle_loss(x, b, &c.dist, tt, 0.4, 80, o);
+    });
+    check_loss(env, "tcm_loss", c, in, dev, t, v, true, [&](const irk_context* x, const irk_batch* b, const irk_tuples* tt, irk_loss_out* o) {
+      return irk_tcm_loss(x, b, &c.dist, tt, 1, 1, 0.9, 0.5, o);
+    });
+  }
+}
+
+// Classifier and proxy losses: W [d x C*k] (or proxies [C x d]) drawn here, C from the labels.
+void check_classifiers(const Env& env, const Case& c, const Inputs& in, const DevInputs& dev, const irk_tuples& tp,
+                       std::mt19937_64& rng) {
+  if (in.n > 2048) return;  // the CPU twin's cost grows as n * C * d
+  int64_t C = 1;
+  for (int64_t l : in.xl) C = std::max(C, l + 1);
+  std::normal_distribution<float> normal(0.f, 1.f);
+  const int64_t k = 3;
+  std::vector<float> W(static_cast<size_t>(in.d * C * k));
+  for (float& v : W) v = normal(rng);
+  Dev<float> dW(W);
+  DevTuples dt(tp);
+  const size_t gn = static_cast<size_t>(in.n * in.d);
+  auto run = [&](const char* kernel, const char* variant, int64_t wsize, bool mined,
+                 const std::function<irk_status(const irk_context*, bool, irk_loss_out*)>& fn) {
+    Check ck(kernel, label_of(c, (std::string(variant) + (mined ? " mined" : "")).c_str()));
+    std::vector<float> loss(1), grad(gn), gw(static_cast<size_t>(wsize));
+    irk_loss_out ho{loss.data(), grad.data(), nullptr, gw.data()};
+    Outcome oc = outcome(fn(env.cpu, false, &ho));
+    Dev<float> dl(1), dg(gn), dgw(gw.size());
+    dl.poison(), dg.poison(), dgw.poison();
+    irk_loss_out go{dl.ptr(), dg.ptr(), nullptr, dgw.ptr()};
+    Outcome og = outcome(fn(env.gpu, true, &go));
+    if (!same_outcome(ck, oc, og)) return;
+    compare_floats(ck, "loss", loss, dl.get(), false);
+    compare_floats(ck, "grad", grad, dg.get(), false);
+    compare_floats(ck, "grad_weights", gw, dgw.get(), false);
+  };
+  for (bool mined : {false, true}) {
+    const irk_tuples* ht = mined ? &tp : nullptr;
+    const irk_tuples* gt = mined ? &dt.t : nullptr;
+    auto X = [&](bool g) { return g ? dev.x.ptr() : in.x.data(); };
+    auto L = [&](bool g) { return g ? dev.xl.ptr() : in.xl.data(); };
+    auto Wp = [&](bool g) { return g ? dW.ptr() : W.data(); };
+    run("classifier_loss", "cosface", in.d * C, mined, [&](const irk_context* x, bool g, irk_loss_out* o) {
+      return irk_cosface_loss(x, X(g), L(g), in.n, in.d, Wp(g), C, g ? gt : ht, 0.35, 64, o);
+    });
+    run("classifier_loss", "arcface", in.d * C, mined, [&](const irk_context* x, bool g, irk_loss_out* o) {
+      return irk_arcface_loss(x, X(g), L(g), in.n, in.d, Wp(g), C, g ? gt : ht, 28.6, 64, o);
+    });
+    run("classifier_loss", "subcenter k=3", in.d * C * k, mined, [&](const irk_context* x, bool g, irk_loss_out* o) {
+      return irk_subcenter_arcface_loss(x, X(g), L(g), in.n, in.d, Wp(g), C, k, g ? gt : ht, 28.6, 64, o);
+    });
+    run("classifier_loss", "normsoftmax", in.d * C, mined, [&](const irk_context* x, bool g, irk_loss_out* o) {
+      return irk_normalized_softmax_loss(x, X(g), L(g), in.n, in.d, Wp(g), C, g ? gt : ht, 0.05, o);
+    });
+    run("proxy_anchor_loss", "proxies", C * in.d, mined, [&](const irk_context* x, bool g, irk_loss_out* o) {
+      return irk_proxy_anchor_loss(x, X(g), L(g), in.n, in.d, Wp(g), C, g ? gt : ht, 0.1, 32, o);
+    });
+  }
+}
+
+// The same batch as bf16 (upper halves of the floats) on CUDA equals the float32 CUDA call on the
+// truncated values, bit for bit: the dtype path must only widen.
+void check_half_batches(const Env& env, const Case& c, const Inputs& in) {
+  Inputs t = in;
+  std::vector<uint16_t> x16(t.x.size()), y16(t.y.size());
+  auto trunc = [](std::vector<float>& v, std::vector<uint16_t>& h) {
+    for (size_t i = 0; i < v.size(); ++i) {
+      uint32_t u;
+      std::memcpy(&u, &v[i], 4);
+      h[i] = static_cast<uint16_t>(u >> 16);
+      u &= 0xffff0000u;
+      std::memcpy(&v[i], &u, 4);
+    }
+  };
+  trunc(t.x, x16);
+  trunc(t.y, y16);
+  DevInputs dev(t);
+  Dev<uint16_t> dx(x16), dy(y16);
+  Check ck("bf16_f16", label_of(c, "ms_loss bf16"));
+  irk_batch b32 = device_batch(t, dev), b16 = b32;
+  b16.emb = reinterpret_cast<const float*>(dx.ptr());
+  if (t.m) b16.ref_emb = reinterpret_cast<const float*>(dy.ptr());
+  b16.dtype = IRK_DTYPE_BF16;
+  const size_t gn = static_cast<size_t>(t.n * t.d);
+  Dev<float> l1(1), g1(gn), l2(1), g2(gn);
+  irk_loss_out o1{l1.ptr(), g1.ptr(), nullptr, nullptr}, o2{l2.ptr(), g2.ptr(), nullptr, nullptr};
+  if (irk_ms_loss(env.gpu, &b32, &c.dist, nullptr, 2, 50, 0.5, &o1) != IRK_OK ||
+      irk_ms_loss(env.gpu, &b16, &c.dist, nullptr, 2, 50, 0.5, &o2) != IRK_OK)
+    return ck.fail("a call failed: %s", irk_last_error());
+  compare_floats(ck, "loss", l1.get(), l2.get(), true);
+  compare_floats(ck, "grad", g1.get(), g2.get(), true);
+}
+
 void run_case(const Env& env, const Case& c, std::mt19937_64& rng) {
   const auto t0 = std::chrono::steady_clock::now();
   // Large float batches cluster around class centres, so the miners keep few pairs (as on trained
@@ -424,6 +628,10 @@ void run_case(const Env& env, const Case& c, std::mt19937_64& rng) {
   check_loss(env, "triplet_margin_loss", c, in, dev, &tt, "batch-hard triplets", false, triplet(0, 0));
   check_loss(env, "triplet_margin_loss", c, in, dev, nullptr, "labels swap", true, triplet(1, 0));
   check_loss(env, "triplet_margin_loss", c, in, dev, &tp, "pairs swap smooth", true, triplet(1, 1));
+  check_new_miners(env, c, in, dev);
+  check_new_losses(env, c, in, dev, tp);
+  check_classifiers(env, c, in, dev, tp, rng);
+  if (c.n <= 2048) check_half_batches(env, c, in);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("# %s: %.1f s\n", label_of(c).c_str(), secs);
 }
@@ -477,6 +685,18 @@ void check_bad_inputs(const Env& env, std::mt19937_64& rng) {
     irk_tuples t{IRK_TUPLES_PAIRS, g ? dpairs.ptr() : pairs.data(), 3, nullptr, 0, nullptr, 0};
     irk_loss_out o = out(g);
     return irk_ms_loss(x, g ? &dbok : &hok, &c.dist, &t, 2, 50, 0.5, &o);
+  });
+  both("classifier label out of range", [&](const irk_context* x, bool g) {
+    std::vector<float> W(static_cast<size_t>(c.d * 3), 0.5f);
+    static Dev<float> dW;
+    dW = Dev<float>(W);
+    std::vector<int64_t> lab(ok.xl);
+    lab[7] = 3;
+    static Dev<int64_t> dlab;
+    dlab = Dev<int64_t>(lab);
+    irk_loss_out o = out(g);
+    return irk_cosface_loss(x, g ? dok.x.ptr() : ok.x.data(), g ? dlab.ptr() : lab.data(), c.n, c.d,
+                            g ? dW.ptr() : W.data(), 3, nullptr, 0.35, 64, &o);
   });
   both("triplet_margin_loss triplet index out of range", [&](const irk_context* x, bool g) {
     irk_tuples t{IRK_TUPLES_TRIPLETS, nullptr, 0, nullptr, 0, g ? dtrip.ptr() : trip.data(), 2};

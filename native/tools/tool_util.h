@@ -117,11 +117,11 @@ struct DevInputs {
 
 inline irk_batch host_batch(const Inputs& in) {
   return irk_batch{in.x.data(), in.xl.data(), in.n, in.d, in.m ? in.y.data() : nullptr,
-                   in.m ? in.yl.data() : nullptr, in.m};
+                   in.m ? in.yl.data() : nullptr, in.m, IRK_DTYPE_F32};
 }
 inline irk_batch device_batch(const Inputs& in, const DevInputs& dev) {
   return irk_batch{dev.x.ptr(), dev.xl.ptr(), in.n, in.d, in.m ? dev.y.ptr() : nullptr,
-                   in.m ? dev.yl.ptr() : nullptr, in.m};
+                   in.m ? dev.yl.ptr() : nullptr, in.m, IRK_DTYPE_F32};
 }
 
 inline const char* dist_name(const irk_distance& d) {

@@ -4,14 +4,19 @@
  * One C API for C, C++ and the JVM (JavaCPP). Conventions, stated once:
  *   n   number of query embeddings (rows of `emb`), m number of reference embeddings,
  *   d   embedding size, k neighbours kept per query, C number of classes.
- *   Embeddings are float32, row-major, contiguous ([n x d]); labels are int64 ([n]).
+ *   Embeddings are float32, row-major, contiguous ([n x d]); labels are int64 ([n]). A batch
+ *   (irk_batch.dtype) may instead hold bfloat16 or float16 embeddings (mixed-precision training):
+ *   they are widened to float32 once per call and every kernel then runs in float32, so the result
+ *   equals the float32 call on the widened values. Gradients are always returned as float32.
  *   Where a function takes a reference set (PML's `ref_emb`, `ref_labels`) passing NULL for the
  *   reference embeddings means "the reference set is the query set": pairs (i, i) are then never
  *   formed, as in PML.
  *   Every function returns an irk_status; on failure irk_last_error() returns a message for the
  *   calling thread, naming the argument or row at fault. Nothing aborts, throws or prints.
  *   Losses return the loss value and dLoss/dEmbeddings in the same call, with PML's default reducers.
- *   Pointers are host pointers for a CPU context and device pointers for a CUDA context.
+ *   Pointers are host pointers for a CPU context and device pointers for a CUDA context. The
+ *   distance, miner, loss and kNN kernels have CUDA twins (same contract, the context's stream);
+ *   irk_retrieval_metrics and irk_revisited_map are CPU only.
  */
 #ifndef IRKIT_IRKIT_H
 #define IRKIT_IRKIT_H
@@ -82,7 +87,16 @@ IRK_API irk_status irk_pairwise(const irk_context* ctx, const irk_distance* dist
                                 int64_t n, const float* y, int64_t m, int64_t d, float* out);
 
 /* ---------------------------------------------------------------- batches and tuples */
-/* A labelled batch plus an optional reference set (ref_emb NULL: reference = query). */
+/* Element type of embeddings. bf16: the upper 16 bits of an IEEE float32 (torch.bfloat16);
+ * f16: IEEE 754 binary16 (torch.float16). Both are stored as uint16_t, in native byte order. */
+typedef enum irk_dtype { IRK_DTYPE_F32 = 0, IRK_DTYPE_BF16 = 1, IRK_DTYPE_F16 = 2 } irk_dtype;
+
+/* A labelled batch plus an optional reference set (ref_emb NULL: reference = query).
+ * `dtype` (last, so that an initializer listing the first seven fields leaves it 0 = float32)
+ * is the element type of emb and ref_emb; with bf16/f16 the pointers address uint16_t values
+ * (cast them). Such a batch is widened to float32 once per call (on a CUDA context, on the
+ * device, in stream order) and the float32 kernel runs; NaN/Inf checks apply to the widened
+ * values. Losses write grad / grad_ref as float32 whatever the dtype. */
 typedef struct irk_batch {
   const float* emb;          /* [n x d] */
   const int64_t* labels;     /* [n] */
@@ -91,7 +105,15 @@ typedef struct irk_batch {
   const float* ref_emb;      /* [m x d] or NULL */
   const int64_t* ref_labels; /* [m] (required when ref_emb is given) */
   int64_t m;
+  irk_dtype dtype;           /* IRK_DTYPE_F32 (0) unless set */
 } irk_batch;
+
+/* dst[i] = (float)src[i] for count values of type `dtype` (f32: a copy). Host pointers for a CPU
+ * context, device pointers (in stream order) for a CUDA one. For the calls that take a bare
+ * `const float*` (irk_pairwise, irk_knn, the classifier losses): widen bf16/f16 embeddings with
+ * this first; the result is then what an irk_batch with that dtype would give. */
+IRK_API irk_status irk_convert_to_f32(const irk_context* ctx, irk_dtype dtype, const void* src,
+                                      int64_t count, float* dst);
 
 typedef enum irk_tuple_kind { IRK_TUPLES_PAIRS = 1, IRK_TUPLES_TRIPLETS = 2 } irk_tuple_kind;
 
@@ -194,6 +216,25 @@ IRK_API irk_status irk_ms_loss(const irk_context* ctx, const irk_batch* batch,
                                const irk_distance* dist, const irk_tuples* tuples, double alpha,
                                double beta, double base, irk_loss_out* out);
 
+/* ---------------------------------------------------------------- fused miner + loss */
+/* A miner and the loss it feeds, sharing one distance matrix (`dist` serves both): the same loss,
+ * gradients and tuples as the miner call followed by the loss call with its tuples, in about half
+ * the time. `mined` may be NULL; when given it receives the tuples as the miner would. CPU only:
+ * a CUDA context gives IRK_ERR_UNSUPPORTED (call the miner, then the loss). */
+
+/* irk_ms_miner(epsilon), then irk_ms_loss(alpha, beta, base) on its pairs. */
+IRK_API irk_status irk_ms_miner_loss(const irk_context* ctx, const irk_batch* batch,
+                                     const irk_distance* dist, double epsilon, double alpha,
+                                     double beta, double base, irk_mined* mined,
+                                     irk_loss_out* out);
+
+/* irk_batch_hard_miner, then irk_triplet_margin_loss(margin, swap, smooth_loss) on its
+ * triplets. */
+IRK_API irk_status irk_batch_hard_triplet_loss(const irk_context* ctx, const irk_batch* batch,
+                                               const irk_distance* dist, double margin, int swap,
+                                               int smooth_loss, irk_mined* mined,
+                                               irk_loss_out* out);
+
 /* NTXentLoss(temperature=0.07): for each positive pair (a,p):
  * -log(exp(s_ap/t) / (exp(s_ap/t) + sum_{n of a} exp(s_an/t))), mean over positive pairs. */
 IRK_API irk_status irk_ntxent_loss(const irk_context* ctx, const irk_batch* batch,
@@ -272,7 +313,8 @@ typedef struct irk_metrics {
 /* Retrieval metrics from kNN indices [n x k] into the reference labels, as PML's
  * AccuracyCalculator: R = number of references sharing the query's label (minus the query itself
  * when ref_is_query), queries with R = 0 left out. recall_ks[i] gives recall_at_k[i] (1 if any of
- * the first recall_ks[i] neighbours is relevant, averaged). avg_of_avgs averages per class first. */
+ * the first recall_ks[i] neighbours is relevant, averaged). avg_of_avgs averages per class first.
+ * CPU only (host bookkeeping over n x k indices): a CUDA context gives IRK_ERR_UNSUPPORTED. */
 IRK_API irk_status irk_retrieval_metrics(const irk_context* ctx, const int64_t* knn_indices,
                                          int64_t n, int64_t k, const int64_t* query_labels,
                                          const int64_t* ref_labels, int64_t m, int ref_is_query,

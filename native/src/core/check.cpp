@@ -1,6 +1,9 @@
 #include "core/check.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "math/half_math.h"
 
 namespace irk {
 
@@ -42,9 +45,36 @@ void check_distance(const irk_distance* dist) {
   if (!std::isfinite(dist->power) || dist->power <= 0) invalid("dist: power must be finite and > 0, got %g", dist->power);
 }
 
+void check_dtype(irk_dtype dtype, const char* name) {
+  const int v = static_cast<int>(dtype);
+  if (v < IRK_DTYPE_F32 || v > IRK_DTYPE_F16)
+    invalid("%s must be 0 (IRK_DTYPE_F32), 1 (IRK_DTYPE_BF16) or 2 (IRK_DTYPE_F16), got %d", name, v);
+}
+
+void widen_to_f32(irk_dtype dtype, const void* src, int64_t count, float* dst) {
+  if (dtype == IRK_DTYPE_F32) {
+    std::copy(static_cast<const float*>(src), static_cast<const float*>(src) + count, dst);
+    return;
+  }
+  for (int64_t i = 0; i < count; ++i) dst[i] = math::widen(dtype, src, i);
+}
+
+namespace {
+// 16-bit embeddings widened into a buffer that the Batch (and its copies) keep alive.
+const float* widen_rows(irk_dtype dtype, const float* src, int64_t count,
+                        std::shared_ptr<const std::vector<float>>& keep) {
+  auto buf = std::make_shared<std::vector<float>>(static_cast<size_t>(count));
+  widen_to_f32(dtype, src, count, buf->data());
+  keep = buf;
+  return buf->data();
+}
+}  // namespace
+
 Batch check_batch(const irk_batch* batch, bool values) {
   check_ptr(batch, "batch");
   Batch b{};
+  check_dtype(batch->dtype, "batch.dtype");
+  b.dtype = batch->dtype;
   check_ptr(batch->emb, "batch.emb");
   check_ptr(batch->labels, "batch.labels");
   check_size(batch->n, "batch.n");
@@ -53,6 +83,7 @@ Batch check_batch(const irk_batch* batch, bool values) {
   b.xlab = batch->labels;
   b.n = batch->n;
   b.d = batch->d;
+  if (values && b.dtype != IRK_DTYPE_F32) b.x = widen_rows(b.dtype, b.x, b.n * b.d, b.widened_x);
   if (values) check_finite_rows(b.x, b.n, b.d, "batch.emb");
   if (batch->ref_emb == nullptr) {
     if (batch->ref_labels != nullptr) invalid("batch.ref_labels given without batch.ref_emb");
@@ -67,8 +98,10 @@ Batch check_batch(const irk_batch* batch, bool values) {
     b.ylab = batch->ref_labels;
     b.m = batch->m;
     b.self = false;
+    if (values && b.dtype != IRK_DTYPE_F32) b.y = widen_rows(b.dtype, b.y, b.m * b.d, b.widened_y);
     if (values) check_finite_rows(b.y, b.m, b.d, "batch.ref_emb");
   }
+  if (values) b.dtype = IRK_DTYPE_F32;
   return b;
 }
 

@@ -1,6 +1,8 @@
 // Input validation shared by every entry point. Messages name the argument (and row) at fault.
 #pragma once
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "core/error.h"
 #include "irkit/irkit.h"
@@ -8,7 +10,10 @@
 namespace irk {
 
 // A validated labelled batch. `y`/`ylab` point at the query set when no reference was given
-// (`self` is then true and pairs (i, i) are never formed).
+// (`self` is then true and pairs (i, i) are never formed). check_batch with values = true
+// (host pointers) widens bf16/f16 embeddings into `widened_x/y`, which the copies of the Batch share,
+// and returns dtype F32; with values = false (device pointers) x / y keep the caller's 16-bit
+// data and `dtype` says so: the CUDA twin widens them on the device (cuda-kernels/widen.cuh).
 struct Batch {
   const float* x;
   const int64_t* xlab;
@@ -18,7 +23,13 @@ struct Batch {
   int64_t m;
   int64_t d;
   bool self;
+  irk_dtype dtype = IRK_DTYPE_F32;
+  std::shared_ptr<const std::vector<float>> widened_x, widened_y;
 };
+
+void check_dtype(irk_dtype dtype, const char* name);
+// dst[i] = src[i] widened to float (host pointers, one thread).
+void widen_to_f32(irk_dtype dtype, const void* src, int64_t count, float* dst);
 
 template <class T>
 inline void check_ptr(const T* p, const char* name) {

@@ -30,6 +30,46 @@ void triplet_margin_loss(const irk_context&, const Batch&, const irk_distance&, 
                          const irk_loss_out&) {
   no_cuda("irk_triplet_margin_loss");
 }
+void triplet_margin_miner(const irk_context&, const Batch&, const irk_distance&, double, irk_triplet_type,
+                          irk_mined&) {
+  no_cuda("irk_triplet_margin_miner");
+}
+void batch_easy_hard_miner(const irk_context&, const Batch&, const irk_distance&, irk_strategy, irk_strategy,
+                           const math::ValueRange&, const math::ValueRange&, irk_mined&) {
+  no_cuda("irk_batch_easy_hard_miner");
+}
+void pair_margin_miner(const irk_context&, const Batch&, const irk_distance&, double, double, irk_mined&) {
+  no_cuda("irk_pair_margin_miner");
+}
+void contrastive_loss(const irk_context&, const Batch&, const irk_distance&, const irk_tuples*, double, double,
+                      const irk_loss_out&) {
+  no_cuda("irk_contrastive_loss");
+}
+void ntxent_loss(const irk_context&, const Batch&, const irk_distance&, const irk_tuples*, double,
+                 const irk_loss_out&) {
+  no_cuda("irk_ntxent_loss");
+}
+void supcon_loss(const irk_context&, const Batch&, const irk_distance&, const irk_tuples*, double,
+                 const irk_loss_out&) {
+  no_cuda("irk_supcon_loss");
+}
+void circle_loss(const irk_context&, const Batch&, const irk_distance&, const irk_tuples*, double, double,
+                 const irk_loss_out&) {
+  no_cuda("irk_circle_loss");
+}
+void tcm_loss(const irk_context&, const Batch&, const irk_distance&, const irk_tuples*, double, double, double, double,
+              const irk_loss_out&) {
+  no_cuda("irk_tcm_loss");
+}
+void large_margin_softmax(const irk_context&, const float*, const int64_t*, int64_t, int64_t, const float*, int64_t,
+                          const irk_tuples*, math::TargetMargin, double, double, int64_t, const irk_loss_out&) {
+  no_cuda("the classifier losses");
+}
+void proxy_anchor_loss(const irk_context&, const float*, const int64_t*, int64_t, int64_t, const float*, int64_t,
+                       const irk_tuples*, double, double, const irk_loss_out&) {
+  no_cuda("irk_proxy_anchor_loss");
+}
+void convert_to_f32(const irk_context&, irk_dtype, const void*, int64_t, float*) { no_cuda("irk_convert_to_f32"); }
 void knn(const irk_context&, const irk_distance&, const float*, int64_t, const float*, int64_t, int64_t, int64_t,
          int64_t*, float*) {
   no_cuda("irk_knn");

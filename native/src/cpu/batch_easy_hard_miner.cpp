@@ -1,18 +1,17 @@
 // BatchEasyHardMiner (PML 2.8.1): one positive and/or one negative per anchor, or all pairs of a
 // side. Returns pairs. Mirrors PML's get_max_per_row / get_min_per_row, including the fact that
 // negatives use the opposite selection function (hard/semihard negative = the closest one).
+#include "core/cuda_kernels.h"
 #include "cpu/mining_common.h"
+#include "math/pair_math.h"
 
 namespace irk {
 namespace {
 
-struct Range {
-  bool on = false;
-  float lo = 0.f, hi = 0.f;
-};
+using Range = math::ValueRange;
 
 Range check_range(const double* r, const char* name) {
-  Range out;
+  Range out{false, 0.f, 0.f};
   if (r == nullptr) return out;
   check_finite(r[0], name);
   check_finite(r[1], name);
@@ -38,8 +37,6 @@ const char* strategy_name(irk_strategy s) {
   }
 }
 
-// PML get_mine_function: hard/semihard take the max distance (min similarity), easy the opposite.
-bool uses_max(irk_strategy s, bool inverted) { return (s == IRK_STRATEGY_EASY) == inverted; }
 
 // One side's pick for row a. `thr` (semihard only) drops columns at or past the other side's
 // pick: >= thr for a max pick, <= thr for a min pick.
@@ -49,8 +46,8 @@ RowPick pick(const DistMat& D, int64_t a, bool use_max, const Range& range, cons
   auto allowed = [&](int64_t j) {
     if (!is_pair(j)) return false;
     float v = D.at(a, j);
-    if (thr && (use_max ? v >= *thr : v <= *thr)) return false;
-    return !(range.on && (v > range.hi || v < range.lo));
+    if (thr && math::semihard_drops(use_max, v, *thr)) return false;
+    return math::in_range(range, v);
   };
   return use_max ? masked_max_per_row(D, a, allowed) : masked_min_per_row(D, a, allowed);
 }
@@ -75,13 +72,17 @@ extern "C" irk_status irk_batch_easy_hard_miner(const irk_context* ctx, const ir
               strategy_name(ps), strategy_name(ns));
     const Range pr = check_range(allowed_pos_range, "allowed_pos_range");
     const Range nr = check_range(allowed_neg_range, "allowed_neg_range");
+    if (on_cuda(ctx)) {
+      Batch b = check_cuda_mining_call(batch, dist, out);
+      cuda::batch_easy_hard_miner(*ctx, b, *dist, ps, ns, pr, nr, *out);
+      return;
+    }
     MinerInput in = begin_mining(ctx, batch, dist, out);
     const Batch& b = in.b;
     const DistMat& D = in.D;
     const bool pos_all = ps == IRK_STRATEGY_ALL, neg_all = ns == IRK_STRATEGY_ALL;
-    const bool pos_max = uses_max(ps, D.inverted);
-    // Negatives: hard/semihard use the "easy" function and easy the "hard" one.
-    const bool neg_max = uses_max(ns == IRK_STRATEGY_EASY ? IRK_STRATEGY_HARD : IRK_STRATEGY_EASY, D.inverted);
+    const bool pos_max = math::beh_pos_uses_max(ps, D.inverted);
+    const bool neg_max = math::beh_neg_uses_max(ns, D.inverted);
     std::vector<RowPick> pos(static_cast<size_t>(b.n)), neg(static_cast<size_t>(b.n));
     parallel_for(in.ctx, b.n, 16, [&](int64_t lo, int64_t hi) {
       for (int64_t a = lo; a < hi; ++a) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/cuda_kernels.h"
 #include "cpu/loss_common.h"
 #include "cpu/pairs.h"
 #include "math/pair_loss_math.h"
@@ -16,6 +17,11 @@ extern "C" irk_status irk_circle_loss(const irk_context* ctx, const irk_batch* b
     irk::check_finite(gamma, "gamma");
     if (dist != nullptr && dist->kind != IRK_DIST_COSINE)
       irk::invalid("dist: CircleLoss requires cosine similarity (PML asserts CosineSimilarity)");
+    if (irk::on_cuda(ctx)) {
+      irk::Batch b = irk::check_cuda_loss_call(batch, dist, tuples, out);
+      irk::cuda::circle_loss(*ctx, b, *dist, tuples, m, gamma, *out);
+      return;
+    }
     irk::run_mat_loss(ctx, batch, dist, tuples, out, [&](const irk::Batch& b, const irk::DistMat& D) {
       using namespace irk::math;
       irk::MatLoss r;
@@ -30,12 +36,7 @@ extern "C" irk_status irk_circle_loss(const irk_context* ctx, const irk_batch* b
           std::fill(mask.begin(), mask.end(), uint8_t{0});
           pairs.for_pos(i, [&](int64_t j) { mask[static_cast<size_t>(j)] |= 1; });
           pairs.for_neg(i, [&](int64_t j) { mask[static_cast<size_t>(j)] |= 2; });
-          // A pair that is both positive and negative takes the negative logit in both sums
-          // (PML writes the negative entries of its logit matrix last).
-          auto value = [&](int64_t j, uint8_t k) {
-            double s = D.at(i, j);
-            return (k & 2) ? circle_neg_logit(s, m, gamma) : circle_pos_logit(s, m, gamma);
-          };
+          auto value = [&](int64_t j, uint8_t k) { return circle_logit(D.at(i, j), (k & 2) != 0, m, gamma); };
           LogSumExp pos = lse_init(), neg = lse_init();
           for (int64_t j = 0; j < b.m; ++j) {
             uint8_t k = mask[static_cast<size_t>(j)];
@@ -46,15 +47,12 @@ extern "C" irk_status irk_circle_loss(const irk_context* ctx, const irk_batch* b
           }
           if (pos.sum == 0.0 || neg.sum == 0.0) continue;  // PML zeroes rows missing either side
           const double lp = lse_value(pos), ln = lse_value(neg);
-          const double dsp = dsoftplus(lp + ln);
           double* g = r.G.data() + i * b.m;
           for (int64_t j = 0; j < b.m; ++j) {
             uint8_t k = mask[static_cast<size_t>(j)];
             if (k == 0) continue;
             double s = D.at(i, j), v = value(j, k);
-            double slope = (k & 2) ? circle_neg_slope(s, m, gamma) : circle_pos_slope(s, m, gamma);
-            double wsum = ((k & 1) ? std::exp(v - lp) : 0.0) + ((k & 2) ? std::exp(v - ln) : 0.0);
-            g[j] = dsp * wsum * slope;
+            g[j] = circle_grad((k & 1) != 0, (k & 2) != 0, v, lp, ln, circle_slope(s, (k & 2) != 0, m, gamma));
           }
           row_loss[static_cast<size_t>(i)] = softplus(lp + ln);
         }

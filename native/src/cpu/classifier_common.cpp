@@ -184,7 +184,8 @@ void cosine_backward_cols(const irk_context& ctx, const UnitRows& x, const Colum
 
 void check_classifier_args(const float* emb, const int64_t* labels, int64_t n, int64_t d,
                            const float* w, int64_t w_rows, int64_t w_cols, const char* w_name,
-                           int64_t num_classes, const irk_tuples* tuples, const irk_loss_out* out) {
+                           int64_t num_classes, const irk_tuples* tuples, const irk_loss_out* out,
+                           bool values) {
   check_ptr(emb, "emb");
   check_ptr(labels, "labels");
   check_size(n, "n");
@@ -192,6 +193,7 @@ void check_classifier_args(const float* emb, const int64_t* labels, int64_t n, i
   check_size(num_classes, "num_classes");
   check_ptr(w, w_name);
   check_loss_out(out);
+  if (!values) return check_tuples(tuples, n, n, false);
   check_finite_rows(emb, n, d, "emb");
   check_finite_rows(w, w_rows, w_cols, w_name);
   for (int64_t i = 0; i < n; ++i)
@@ -218,9 +220,8 @@ std::vector<double> miner_weights(const irk_tuples* t, int64_t n) {
   for (int64_t c : count) total += c, most = std::max(most, c);
   if (total == 0) return w;
   // float32 arithmetic as PML on float32 input: (count / total) / max(count / total).
-  const float top = static_cast<float>(most) / static_cast<float>(total);
-  for (int64_t i = 0; i < n; ++i)
-    w[static_cast<size_t>(i)] = (static_cast<float>(count[static_cast<size_t>(i)]) / static_cast<float>(total)) / top;
+  const float top = math::miner_weight_top(most, total);
+  for (int64_t i = 0; i < n; ++i) w[static_cast<size_t>(i)] = math::miner_weight(count[static_cast<size_t>(i)], total, top);
   return w;
 }
 
@@ -251,13 +252,10 @@ void normalize_rows_backward(const irk_context& ctx, const UnitRows& x, const st
       const double* gi = g.data() + i * d;
       const double* ui = x.u.data() + i * d;
       const double r = x.norm[static_cast<size_t>(i)];
-      if (r > kNormEps) {
-        double ug = 0.0;
+      double ug = 0.0;
+      if (r > kNormEps)
         for (int64_t k = 0; k < d; ++k) ug += ui[k] * gi[k];
-        for (int64_t k = 0; k < d; ++k) out[i * d + k] = static_cast<float>((gi[k] - ui[k] * ug) / r);
-      } else {
-        for (int64_t k = 0; k < d; ++k) out[i * d + k] = static_cast<float>(gi[k] / kNormEps);
-      }
+      for (int64_t k = 0; k < d; ++k) out[i * d + k] = static_cast<float>(math::unit_backward(gi[k], ui[k], ug, r, kNormEps));
     }
   });
 }
@@ -288,7 +286,7 @@ void large_margin_softmax(const irk_context& ctx, const float* emb, const int64_
       for (int64_t c = 0; c < C; ++c) sum += std::exp(logit(c) - mx);
       const double lse = mx + std::log(sum);
       const double wi = mw[static_cast<size_t>(i)];
-      row_loss[static_cast<size_t>(i)] = wi * (lse - target);
+      row_loss[static_cast<size_t>(i)] = math::ce_row_loss(wi, lse, target);
       const double dtarget = math::target_cosine_grad(p.kind, cy, p.margin);
       const double wn = wi / static_cast<double>(n) * p.scale;
       for (int64_t c = 0; c < C; ++c) {

@@ -16,10 +16,12 @@
 namespace irk {
 
 // Validates what every classifier / proxy loss shares. `w_name` names the weight argument, a
-// [w_rows x w_cols] matrix of finite floats.
+// [w_rows x w_cols] matrix of finite floats. values = false (device pointers) skips what reads
+// the data (finite values, label and tuple ranges): the CUDA twin checks those on the device.
 void check_classifier_args(const float* emb, const int64_t* labels, int64_t n, int64_t d,
                            const float* w, int64_t w_rows, int64_t w_cols, const char* w_name,
-                           int64_t num_classes, const irk_tuples* tuples, const irk_loss_out* out);
+                           int64_t num_classes, const irk_tuples* tuples, const irk_loss_out* out,
+                           bool values = true);
 
 // sum_k a[k] * b[k] in 8 fixed lanes: vectorizes without reassociating, so the result does not
 // depend on the build's SIMD width or on threading.

@@ -2,6 +2,7 @@
 // positive terms (AvgNonZeroReducer), the parts summed. Mined pairs count with multiplicity.
 #include <cmath>
 
+#include "core/cuda_kernels.h"
 #include "cpu/loss_common.h"
 #include "cpu/pairs.h"
 #include "math/pair_math.h"
@@ -24,6 +25,11 @@ extern "C" irk_status irk_contrastive_loss(const irk_context* ctx, const irk_bat
   return guard("irk_contrastive_loss", [&] {
     check_finite(pos_margin, "pos_margin");
     check_finite(neg_margin, "neg_margin");
+    if (on_cuda(ctx)) {
+      Batch b = check_cuda_loss_call(batch, dist, tuples, out);
+      cuda::contrastive_loss(*ctx, b, *dist, tuples, pos_margin, neg_margin, *out);
+      return;
+    }
     run_mat_loss(ctx, batch, dist, tuples, out, [&](const Batch& b, const DistMat& D) {
       MatLoss r;
       PairSource pairs(b, tuples);

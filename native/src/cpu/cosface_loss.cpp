@@ -1,5 +1,6 @@
 // CosFaceLoss (Wang et al. 2018), PML semantics: scale * (cos - margin) on the target class.
 #include "core/check.h"
+#include "core/cuda_kernels.h"
 #include "cpu/classifier_common.h"
 
 extern "C" irk_status irk_cosface_loss(const irk_context* ctx, const float* emb,
@@ -7,11 +8,16 @@ extern "C" irk_status irk_cosface_loss(const irk_context* ctx, const float* emb,
                                        int64_t num_classes, const irk_tuples* tuples, double margin,
                                        double scale, irk_loss_out* out) {
   return irk::guard("irk_cosface_loss", [&] {
-    const irk_context& c = irk::check_cpu_context(ctx);
+    const bool cuda = irk::on_cuda(ctx);
+    const irk_context& c = cuda ? *ctx : irk::check_cpu_context(ctx);
     irk::check_finite(margin, "margin");
     irk::check_finite(scale, "scale");
-    irk::check_classifier_args(emb, labels, n, d, W, d, num_classes, "W", num_classes, tuples, out);
-    irk::large_margin_softmax(c, emb, labels, n, d, W, num_classes, tuples,
-                              {irk::math::kMarginCosFace, margin, scale, 1}, out);
+    irk::check_classifier_args(emb, labels, n, d, W, d, num_classes, "W", num_classes, tuples, out,
+                               !cuda);
+    const irk::MarginSoftmax p{irk::math::kMarginCosFace, margin, scale, 1};
+    if (cuda)
+      return irk::cuda::large_margin_softmax(c, emb, labels, n, d, W, num_classes, tuples, p.kind, p.margin, p.scale,
+                                             p.sub_centers, *out);
+    irk::large_margin_softmax(c, emb, labels, n, d, W, num_classes, tuples, p, out);
   });
 }

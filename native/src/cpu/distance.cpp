@@ -31,10 +31,10 @@ namespace {
 using dmath::kNormEps;
 
 // x / max(|x|, eps) row by row, as F.normalize; `norms` keeps |x| (torch's float norm).
-void normalize_rows(const irk_context& ctx, const float* x, int64_t n, int64_t d,
-                    std::vector<float>& out, std::vector<float>& norms) {
-  out.resize(static_cast<size_t>(n * d));
-  norms.resize(static_cast<size_t>(n));
+void normalize_rows(const irk_context& ctx, const float* x, int64_t n, int64_t d, Scratch<float>& out,
+                    Scratch<float>& norms) {
+  out.reset(static_cast<size_t>(n * d));
+  norms.reset(static_cast<size_t>(n));
   parallel_for(ctx, n, 64, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) {
       const float* r = x + i * d;
@@ -48,8 +48,8 @@ void normalize_rows(const irk_context& ctx, const float* x, int64_t n, int64_t d
 }
 
 // torch's x.pow(2).sum(-1) of every row.
-void sum_squares_rows(const irk_context& ctx, const float* x, int64_t n, int64_t d, std::vector<float>& out) {
-  out.resize(static_cast<size_t>(n));
+void sum_squares_rows(const irk_context& ctx, const float* x, int64_t n, int64_t d, Scratch<float>& out) {
+  out.reset(static_cast<size_t>(n));
   parallel_for(ctx, n, 64, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) out[static_cast<size_t>(i)] = dmath::torch_sum_squares(x + i * d, d);
   });
@@ -249,6 +249,39 @@ void finish_rows(const DistOperands& P, int64_t i0, int64_t rows, int64_t j0, in
   }
 }
 
+// compute_distances with y = x: sgemm products for row tiles from the diagonal's panel on,
+// mirrored below the diagonal, then every row finished. Tiles go to threads in runs of about
+// equal work (the triangle's rows shrink); no value depends on the split.
+void self_distances(const irk_context& ctx, const DistOperands& P, const float* packed, float* S, float* base) {
+  const int64_t n = P.n, d = P.d, C = distance_panel_cols(), rows = kDistTileRows;
+  const int64_t tiles = (n + rows - 1) / rows;
+  auto col0 = [&](int64_t t) { return t * rows / C * C; };
+  std::vector<int64_t> work(static_cast<size_t>(tiles + 1), 0);  // prefix sums of tile areas
+  for (int64_t t = 0; t < tiles; ++t)
+    work[static_cast<size_t>(t + 1)] = work[static_cast<size_t>(t)] + std::min(rows, n - t * rows) * (n - col0(t));
+  const int64_t parts = std::min<int64_t>(tiles, 4 * std::max(ctx.num_threads, 1));
+  parallel_for(ctx, parts, 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t t = 0; t < tiles; ++t) {
+      const int64_t part = work[static_cast<size_t>(t)] * parts / work[static_cast<size_t>(tiles)];
+      if (part < lo || part >= hi) continue;
+      const int64_t i0 = t * rows, j0 = col0(t);
+      gemm_kernel().gemm(P.A + i0 * d, std::min(rows, n - i0), d, packed + j0 * d, n - j0, S + i0 * n + j0, n);
+    }
+  });
+  constexpr int64_t kB = 64;  // mirror in square blocks (cache-friendly transpose)
+  parallel_for(ctx, (n + kB - 1) / kB, 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t r0 = lo * kB; r0 < std::min(n, hi * kB); r0 += kB) {
+      const int64_t r1 = std::min(n, r0 + kB);
+      for (int64_t c0 = 0; c0 < r1; c0 += kB)
+        for (int64_t i = r0; i < r1; ++i)
+          for (int64_t j = c0; j < std::min(c0 + kB, i); ++j) S[i * n + j] = S[j * n + i];
+    }
+  });
+  parallel_for(ctx, n, 16, [&](int64_t lo, int64_t hi) {  // after every mirror: rows change in place
+    finish_rows(P, lo, hi - lo, 0, n, S + lo * n, n, base ? base + lo * n : nullptr);
+  });
+}
+
 }  // namespace
 
 DistOperands prepare_distance(const irk_context& ctx, const irk_distance& dist, const float* x,
@@ -276,14 +309,18 @@ DistOperands prepare_distance(const irk_context& ctx, const irk_distance& dist, 
   P.A = P.X;  // PML: query @ ref.T
   if (l2 && !P.direct) {
     // _euclidean_dist: [-2x, |x|^2, 1] @ [y, 1, |y|^2].T, clamp_min(0), sqrt.
-    P.xm2.resize(static_cast<size_t>(n * d));
+    P.xm2.reset(static_cast<size_t>(n * d));
     parallel_for(ctx, n * d, 4096, [&](int64_t lo, int64_t hi) {
       for (int64_t t = lo; t < hi; ++t) P.xm2[static_cast<size_t>(t)] = -2.f * P.X[t];
     });
     P.A = P.xm2.data();
     sum_squares_rows(ctx, P.X, n, d, P.xsq);
-    if (self) P.ysq = P.xsq;
-    else sum_squares_rows(ctx, P.Y, m, d, P.ysq);
+    if (self) {
+      P.ysq.reset(static_cast<size_t>(n));
+      std::copy(P.xsq.data(), P.xsq.data() + n, P.ysq.data());
+    } else {
+      sum_squares_rows(ctx, P.Y, m, d, P.ysq);
+    }
   }
   return P;
 }
@@ -334,15 +371,21 @@ DistMat compute_distances(const irk_context& ctx, const irk_distance& dist, cons
   D.d = d;
   D.self = self;
   D.inverted = !is_l2(dist.kind);
-  D.s.resize(static_cast<size_t>(n * m));
-  if (dist.power != 1.0) D.base.resize(static_cast<size_t>(n * m));
+  D.s.reset(static_cast<size_t>(n * m));
+  if (dist.power != 1.0) D.base.reset(static_cast<size_t>(n * m));
   // All of y packed once, whole panels per thread.
   const int64_t C = distance_panel_cols();
-  std::vector<float> packed(static_cast<size_t>(packed_floats(P, m)));
+  Scratch<float> packed(static_cast<size_t>(packed_floats(P, m)));
   if (!packed.empty())
     parallel_for(ctx, (m + C - 1) / C, 4, [&](int64_t lo, int64_t hi) {
       pack_refs(P, lo * C, std::min(m, hi * C), packed.data() + lo * C * d);
     });
+  if (self && !P.direct) {
+    self_distances(ctx, P, packed.data(), D.s.data(), D.base.empty() ? nullptr : D.base.data());
+    D.xn = std::move(P.xn);
+    D.xr = std::move(P.xr);
+    return D;
+  }
   // Tiles of rows x columns, enough of them to share among the threads.
   const int64_t threads = std::max(ctx.num_threads, 1);
   const int64_t rows = std::min(kDistTileRows, (n + threads - 1) / threads);
@@ -371,14 +414,13 @@ DistMat compute_distances(const irk_context& ctx, const irk_distance& dist, cons
 namespace {
 
 // out_i = sum_j C_ij * B_j - (diag ? A_i * sum_j C_ij : 0), rows of A/B are d long.
-void accumulate_rows(const irk_context& ctx, const std::vector<double>& C, int64_t rows,
-                     int64_t cols, const float* A, const float* B, int64_t d, bool l2_form,
-                     std::vector<double>& out) {
+void accumulate_rows(const irk_context& ctx, const double* C, int64_t rows, int64_t cols,
+                     const float* A, const float* B, int64_t d, bool l2_form, double* out) {
   parallel_for(ctx, rows, 8, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) {
-      double* o = out.data() + i * d;
+      double* o = out + i * d;
       double rowsum = 0.0;
-      const double* c = C.data() + i * cols;
+      const double* c = C + i * cols;
       for (int64_t j = 0; j < cols; ++j) {
         double cij = c[j];
         if (cij == 0.0) continue;
@@ -399,13 +441,13 @@ void accumulate_rows(const irk_context& ctx, const std::vector<double>& C, int64
 }
 
 // Chain rule through x / max(|x|, eps): (g - y (y.g)) / |x| when |x| > eps, else g / eps.
-void normalize_backward(const irk_context& ctx, const std::vector<double>& g, const float* y,
-                        const std::vector<float>& norms, int64_t rows, int64_t d, float* out) {
+void normalize_backward(const irk_context& ctx, const double* g, const float* y, const float* norms,
+                        int64_t rows, int64_t d, float* out) {
   parallel_for(ctx, rows, 64, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) {
-      const double* gi = g.data() + i * d;
+      const double* gi = g + i * d;
       const float* yi = y + i * d;
-      double r = norms[static_cast<size_t>(i)];
+      double r = norms[i];
       if (r > kNormEps) {
         double yg = 0.0;
         for (int64_t k = 0; k < d; ++k) yg += yi[k] * gi[k];
@@ -417,26 +459,25 @@ void normalize_backward(const irk_context& ctx, const std::vector<double>& g, co
   });
 }
 
-void finish(const irk_context& ctx, const irk_distance& dist, const std::vector<double>& g,
-            const float* inputs_used, const std::vector<float>& norms, int64_t rows, int64_t d, float* out) {
+void finish(const irk_context& ctx, const irk_distance& dist, const double* g, const float* inputs_used,
+            const Scratch<float>& norms, int64_t rows, int64_t d, float* out) {
   if (dist.normalize) {
-    normalize_backward(ctx, g, inputs_used, norms, rows, d, out);
+    normalize_backward(ctx, g, inputs_used, norms.data(), rows, d, out);
   } else {
-    for (size_t k = 0; k < g.size(); ++k) out[k] = static_cast<float>(g[k]);
+    for (int64_t k = 0; k < rows * d; ++k) out[k] = static_cast<float>(g[k]);
   }
 }
 
 }  // namespace
 
 void distance_backward(const irk_context& ctx, const irk_distance& dist, const float* x,
-                       const float* y, const DistMat& D, const std::vector<double>& G, float* dx,
-                       float* dy) {
+                       const float* y, const DistMat& D, const double* G, float* dx, float* dy) {
   const int64_t n = D.n, m = D.m, d = D.d;
   const bool l2 = is_l2(dist.kind);
   const float* X = dist.normalize ? D.xn.data() : x;
   const float* Y = D.self ? X : (dist.normalize ? D.yn.data() : y);
   // C = dLoss/d(base); for L2, divide by the distance (x - y)/|x - y| chain; squared L2: times 2.
-  std::vector<double> C(static_cast<size_t>(n * m));
+  Scratch<double> C(static_cast<size_t>(n * m));
   parallel_for(ctx, n, 64, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i)
       for (int64_t j = 0; j < m; ++j) {
@@ -455,22 +496,26 @@ void distance_backward(const irk_context& ctx, const irk_distance& dist, const f
   });
   const bool want_dy = !D.self && dy != nullptr;
   if (dx == nullptr && !want_dy) return;
-  std::vector<double> gy;
+  Scratch<double> gy;
   if (D.self || want_dy) {
-    std::vector<double> Ct(static_cast<size_t>(n * m));
-    for (int64_t i = 0; i < n; ++i)
-      for (int64_t j = 0; j < m; ++j) Ct[static_cast<size_t>(j * n + i)] = C[static_cast<size_t>(i * m + j)];
-    gy.assign(static_cast<size_t>(m * d), 0.0);
-    accumulate_rows(ctx, Ct, m, n, Y, X, d, l2, gy);
+    Scratch<double> Ct(static_cast<size_t>(n * m));
+    parallel_for(ctx, m, 64, [&](int64_t lo, int64_t hi) {
+      for (int64_t j = lo; j < hi; ++j)
+        for (int64_t i = 0; i < n; ++i) Ct[static_cast<size_t>(j * n + i)] = C[static_cast<size_t>(i * m + j)];
+    });
+    gy.reset(static_cast<size_t>(m * d));
+    std::fill(gy.data(), gy.data() + m * d, 0.0);
+    accumulate_rows(ctx, Ct.data(), m, n, Y, X, d, l2, gy.data());
   }
   if (dx != nullptr) {
-    std::vector<double> gx(static_cast<size_t>(n * d), 0.0);
-    accumulate_rows(ctx, C, n, m, X, Y, d, l2, gx);
+    Scratch<double> gx(static_cast<size_t>(n * d));
+    std::fill(gx.data(), gx.data() + n * d, 0.0);
+    accumulate_rows(ctx, C.data(), n, m, X, Y, d, l2, gx.data());
     if (D.self)
-      for (size_t k = 0; k < gx.size(); ++k) gx[k] += gy[k];
-    finish(ctx, dist, gx, X, D.xr, n, d, dx);
+      for (int64_t k = 0; k < n * d; ++k) gx[static_cast<size_t>(k)] += gy[static_cast<size_t>(k)];
+    finish(ctx, dist, gx.data(), X, D.xr, n, d, dx);
   }
-  if (want_dy) finish(ctx, dist, gy, Y, D.yr, m, d, dy);
+  if (want_dy) finish(ctx, dist, gy.data(), Y, D.yr, m, d, dy);
 }
 
 }  // namespace irk

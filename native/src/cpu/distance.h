@@ -9,6 +9,7 @@
 
 #include "core/check.h"
 #include "core/context.h"
+#include "cpu/scratch.h"
 #include "irkit/irkit.h"
 
 namespace irk {
@@ -17,17 +18,20 @@ struct DistMat {
   int64_t n = 0, m = 0, d = 0;
   bool self = false;      // reference set is the query set
   bool inverted = false;  // similarity (cosine, dot): larger means closer
-  std::vector<float> s;   // [n x m] distances or similarities, PML's `mat`
+  Scratch<float> s;       // [n x m] distances or similarities, PML's `mat`
 
   float at(int64_t i, int64_t j) const { return s[static_cast<size_t>(i * m + j)]; }
 
   // Internals kept for the backward pass.
-  std::vector<float> xn, yn;        // normalized inputs (empty when normalize is off)
-  std::vector<float> xr, yr;        // norms before normalizing (torch's float vector_norm)
-  std::vector<float> base;          // value before `power` (empty when power == 1); for
+  Scratch<float> xn, yn;            // normalized inputs (empty when normalize is off)
+  Scratch<float> xr, yr;            // norms before normalizing (torch's float vector_norm)
+  Scratch<float> base;              // value before `power` (empty when power == 1); for
                                     // IRK_DIST_SQUARED_L2 the squared cdist
 };
 
+// With self (y = x) only the upper triangle of the sgemm products is computed and mirrored:
+// each product sums a[k] * b[k] in k order, and a[k] * b[k] == b[k] * a[k], so mat[j][i] is
+// bit for bit what torch computes (cdist's matmul-form finish then runs per element as usual).
 DistMat compute_distances(const irk_context& ctx, const irk_distance& dist, const float* x,
                           int64_t n, const float* y, int64_t m, int64_t d, bool self);
 inline DistMat compute_distances(const irk_context& ctx, const irk_distance& dist, const Batch& b) {
@@ -52,8 +56,8 @@ struct DistOperands {
   const float* X = nullptr;  // query rows as used (normalized copy or the input)
   const float* Y = nullptr;  // reference rows as used
   const float* A = nullptr;  // sgemm left operand: X, or -2X in cdist's matmul form
-  std::vector<float> xn, yn, xr, yr;  // normalized copies and their norms (when normalize)
-  std::vector<float> xm2, xsq, ysq;   // cdist's matmul form: -2X, |x|^2, |y|^2
+  Scratch<float> xn, yn, xr, yr;  // normalized copies and their norms (when normalize)
+  Scratch<float> xm2, xsq, ysq;   // cdist's matmul form: -2X, |x|^2, |y|^2
 };
 DistOperands prepare_distance(const irk_context& ctx, const irk_distance& dist, const float* x,
                               int64_t n, const float* y, int64_t m, int64_t d, bool self);
@@ -81,10 +85,9 @@ void distance_tile(const DistOperands& P, int64_t i0, int64_t i1, const RefPanel
 // Given G = dLoss/dS [n x m] (row-major), writes dLoss/dX [n x d] and dLoss/dY [m x d]. When the
 // reference set is the query set, both roles land in dx and dy is ignored. dx/dy may be NULL.
 void distance_backward(const irk_context& ctx, const irk_distance& dist, const float* x,
-                       const float* y, const DistMat& D, const std::vector<double>& G, float* dx,
-                       float* dy);
+                       const float* y, const DistMat& D, const double* G, float* dx, float* dy);
 inline void distance_backward(const irk_context& ctx, const irk_distance& dist, const Batch& b,
-                              const DistMat& D, const std::vector<double>& G, float* dx, float* dy) {
+                              const DistMat& D, const double* G, float* dx, float* dy) {
   distance_backward(ctx, dist, b.x, b.y, D, G, dx, dy);
 }
 

@@ -143,51 +143,8 @@ void to_double(const float* src, int64_t count, double* dst) {
   for (int64_t t = 0; t < count; ++t) dst[t] = src[t];
 }
 
-// A bounded max-heap (root = worst kept candidate) stored in one query's output row.
-struct RowHeap {
-  float* key;
-  int64_t* idx;
-  int64_t cap;
-  int64_t size = 0;
-
-  bool worse(int64_t a, int64_t b) const { return ranks_before(key[b], idx[b], key[a], idx[a]); }
-  void swap_at(int64_t a, int64_t b) {
-    std::swap(key[a], key[b]);
-    std::swap(idx[a], idx[b]);
-  }
-  void sift_down(int64_t at, int64_t end) {
-    for (;;) {
-      int64_t c = 2 * at + 1;
-      if (c >= end) return;
-      if (c + 1 < end && worse(c + 1, c)) ++c;
-      if (!worse(c, at)) return;
-      swap_at(c, at);
-      at = c;
-    }
-  }
-  void offer(float k, int64_t j) {
-    if (size < cap) {
-      int64_t at = size++;
-      key[at] = k;
-      idx[at] = j;
-      while (at > 0 && worse(at, (at - 1) / 2)) {
-        swap_at(at, (at - 1) / 2);
-        at = (at - 1) / 2;
-      }
-    } else if (ranks_before(k, j, key[0], idx[0])) {
-      key[0] = k;
-      idx[0] = j;
-      sift_down(0, size);
-    }
-  }
-  // Heap sort: repeatedly moving the worst to the end leaves the row best first.
-  void sort_best_first() {
-    for (int64_t end = size - 1; end > 0; --end) {
-      swap_at(0, end);
-      sift_down(0, end);
-    }
-  }
-};
+// Each query's heap lives in its output row.
+using RowHeap = math::BoundedHeap;
 
 void knn_tiles(const irk_distance& dist, const Prepared& p, int64_t n, int64_t m, int64_t d, int64_t k,
                bool self, int64_t tile_q, int64_t t_lo, int64_t t_hi, int64_t* out_idx, float* out_val) {
@@ -201,7 +158,7 @@ void knn_tiles(const irk_distance& dist, const Prepared& p, int64_t n, int64_t m
     to_double(p.x + q0 * d, nq * d, A.data());
     heaps.clear();
     for (int64_t qi = 0; qi < nq; ++qi)
-      heaps.push_back(RowHeap{out_val + (q0 + qi) * k, out_idx + (q0 + qi) * k, k});
+      heaps.push_back(RowHeap{out_val + (q0 + qi) * k, out_idx + (q0 + qi) * k, k, 0});
     for (int64_t r0 = 0; r0 < m; r0 += kTileR) {
       const int64_t nr = std::min(kTileR, m - r0);
       to_double(p.y + r0 * d, nr * d, B.data());

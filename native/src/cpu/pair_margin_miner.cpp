@@ -1,4 +1,5 @@
 // PairMarginMiner (PML): positives farther than pos_margin, negatives closer than neg_margin.
+#include "core/cuda_kernels.h"
 #include "cpu/mining_common.h"
 #include "math/pair_math.h"
 
@@ -8,6 +9,11 @@ extern "C" irk_status irk_pair_margin_miner(const irk_context* ctx, const irk_ba
   return irk::guard("irk_pair_margin_miner", [&] {
     irk::check_finite(pos_margin, "pos_margin");
     irk::check_finite(neg_margin, "neg_margin");
+    if (irk::on_cuda(ctx)) {
+      irk::Batch b = irk::check_cuda_mining_call(batch, dist, out);
+      irk::cuda::pair_margin_miner(*ctx, b, *dist, pos_margin, neg_margin, *out);
+      return;
+    }
     irk::MinerInput in = irk::begin_mining(ctx, batch, dist, out);
     const irk::Batch& b = in.b;
     const irk::DistMat& D = in.D;

@@ -24,6 +24,6 @@ extern "C" irk_status irk_pairwise(const irk_context* ctx, const irk_distance* d
     }
     if (cuda) return irk::cuda::pairwise(c, *dist, x, n, y, m, d, out);
     irk::DistMat D = irk::compute_distances(c, *dist, x, n, y, m, d, y == nullptr);
-    std::copy(D.s.begin(), D.s.end(), out);
+    std::copy(D.s.data(), D.s.data() + n * m, out);
   });
 }

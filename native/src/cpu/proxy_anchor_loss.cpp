@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/check.h"
+#include "core/cuda_kernels.h"
 #include "cpu/classifier_common.h"
 
 namespace irk {
@@ -80,8 +81,8 @@ struct ProxyAnchor {
         neg_loss[static_cast<size_t>(c)] = ln;
         for (int64_t i = 0; i < n; ++i) {
           const double e = expo(i);
-          row[i] = static_cast<float>(labels[i] == c ? -alpha * std::exp(e - lp) / pos_div
-                                                     : alpha * std::exp(e - ln) / neg_div);
+          row[i] = static_cast<float>(labels[i] == c ? math::proxy_pos_grad(e, lp, alpha, pos_div)
+                                                     : math::proxy_neg_grad(e, ln, alpha, neg_div));
         }
       }
     });
@@ -154,9 +155,16 @@ extern "C" irk_status irk_proxy_anchor_loss(const irk_context* ctx, const float*
                                           const irk_tuples* tuples, double margin, double alpha,
                                           irk_loss_out* out) {
   return irk::guard("irk_proxy_anchor_loss", [&] {
-    const irk_context& c = irk::check_cpu_context(ctx);
+    const bool cuda = irk::on_cuda(ctx);
+    const irk_context& c = cuda ? *ctx : irk::check_cpu_context(ctx);
     irk::check_finite(margin, "margin");
     irk::check_finite(alpha, "alpha");
+    if (cuda) {
+      irk::check_classifier_args(emb, labels, n, d, proxies, num_classes, d, "proxies", num_classes, tuples, out,
+                                 false);
+      irk::cuda::proxy_anchor_loss(c, emb, labels, n, d, proxies, num_classes, tuples, margin, alpha, *out);
+      return;
+    }
     irk::check_classifier_args(emb, labels, n, d, proxies, num_classes, d, "proxies", num_classes,
                                tuples, out);
     const std::vector<double> mw = irk::miner_weights(tuples, n);

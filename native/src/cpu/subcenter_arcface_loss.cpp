@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/check.h"
+#include "core/cuda_kernels.h"
 #include "cpu/classifier_common.h"
 
 extern "C" irk_status irk_subcenter_arcface_loss(const irk_context* ctx, const float* emb,
@@ -12,7 +13,8 @@ extern "C" irk_status irk_subcenter_arcface_loss(const irk_context* ctx, const f
                                                  double margin_degrees, double scale,
                                                  irk_loss_out* out) {
   return irk::guard("irk_subcenter_arcface_loss", [&] {
-    const irk_context& c = irk::check_cpu_context(ctx);
+    const bool cuda = irk::on_cuda(ctx);
+    const irk_context& c = cuda ? *ctx : irk::check_cpu_context(ctx);
     irk::check_finite(margin_degrees, "margin_degrees");
     irk::check_finite(scale, "scale");
     if (sub_centers < 1) irk::invalid("sub_centers must be >= 1, got %lld", static_cast<long long>(sub_centers));
@@ -22,9 +24,12 @@ extern "C" irk_status irk_subcenter_arcface_loss(const irk_context* ctx, const f
                 static_cast<long long>(sub_centers));
     irk::check_size(num_classes, "num_classes");
     irk::check_classifier_args(emb, labels, n, d, W, d, num_classes * sub_centers, "W", num_classes,
-                               tuples, out);
+                               tuples, out, !cuda);
     const double radians = margin_degrees * M_PI / 180.0;  // np.radians
-    irk::large_margin_softmax(c, emb, labels, n, d, W, num_classes, tuples,
-                              {irk::math::kMarginArcFace, radians, scale, sub_centers}, out);
+    const irk::MarginSoftmax p{irk::math::kMarginArcFace, radians, scale, sub_centers};
+    if (cuda)
+      return irk::cuda::large_margin_softmax(c, emb, labels, n, d, W, num_classes, tuples, p.kind, p.margin, p.scale,
+                                             p.sub_centers, *out);
+    irk::large_margin_softmax(c, emb, labels, n, d, W, num_classes, tuples, p, out);
   });
 }

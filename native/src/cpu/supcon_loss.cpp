@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/cuda_kernels.h"
 #include "cpu/loss_common.h"
 #include "cpu/pairs.h"
 #include "math/pair_loss_math.h"
@@ -14,6 +15,11 @@ extern "C" irk_status irk_supcon_loss(const irk_context* ctx, const irk_batch* b
   return irk::guard("irk_supcon_loss", [&] {
     irk::check_finite(temperature, "temperature");
     if (temperature <= 0) irk::invalid("temperature must be > 0, got %g", temperature);
+    if (irk::on_cuda(ctx)) {
+      irk::Batch b = irk::check_cuda_loss_call(batch, dist, tuples, out);
+      irk::cuda::supcon_loss(*ctx, b, *dist, tuples, temperature, *out);
+      return;
+    }
     irk::run_mat_loss(ctx, batch, dist, tuples, out, [&](const irk::Batch& b, const irk::DistMat& D) {
       using namespace irk::math;
       irk::MatLoss r;
@@ -22,8 +28,8 @@ extern "C" irk_status irk_supcon_loss(const irk_context* ctx, const irk_batch* b
       if (pairs.num_pos() == 0 || pairs.num_neg() == 0) return r;  // pos_mask.any() and neg_mask.any()
       const irk_context& c = irk::check_context(ctx);
       r.G.assign(static_cast<size_t>(b.n * b.m), 0.0);
-      const double sign = D.inverted ? 1.0 : -1.0;  // distances enter negated
-      auto logit = [&](int64_t i, int64_t j) { return sign * D.at(i, j) / temperature; };
+      const double sign = logit_sign(D.inverted);
+      auto logit = [&](int64_t i, int64_t j) { return pair_logit(sign, D.at(i, j), temperature); };
       std::vector<double> row_loss(static_cast<size_t>(b.n), 0.0);
       irk::parallel_for(c, b.n, 16, [&](int64_t lo, int64_t hi) {
         std::vector<uint8_t> mask(static_cast<size_t>(b.m));  // bit 1: positive, bit 2: negative
@@ -41,7 +47,7 @@ extern "C" irk_status irk_supcon_loss(const irk_context* ctx, const irk_batch* b
           }
           if (num_pos == 0) continue;  // zero loss, not counted
           const double lse = lse_value(acc);
-          const double denom = static_cast<double>(num_pos) + kSmallVal;
+          const double denom = supcon_denom(num_pos);
           double sum = 0.0;
           double* g = r.G.data() + i * b.m;
           for (int64_t j = 0; j < b.m; ++j) {
@@ -49,7 +55,7 @@ extern "C" irk_status irk_supcon_loss(const irk_context* ctx, const irk_batch* b
             if (k == 0) continue;
             double z = logit(i, j);
             if (k & 1) sum += z - lse;
-            g[j] = (static_cast<double>(num_pos) * std::exp(z - lse) - (k & 1)) / denom;
+            g[j] = supcon_grad(num_pos, z, lse, (k & 1) != 0, denom);
           }
           row_loss[static_cast<size_t>(i)] = -sum / denom;
         }

@@ -4,6 +4,7 @@
 // a part with no selected pair is 0. Mined pairs keep their multiplicity (PML indexes mat[a, p]).
 #include <cstdint>
 
+#include "core/cuda_kernels.h"
 #include "cpu/loss_common.h"
 #include "cpu/pairs.h"
 #include "math/pair_loss_math.h"
@@ -19,9 +20,16 @@ extern "C" irk_status irk_tcm_loss(const irk_context* ctx, const irk_batch* batc
     irk::check_finite(margin_minus, "margin_minus");
     if (dist != nullptr && dist->kind != IRK_DIST_COSINE)
       irk::invalid("dist: ThresholdConsistentMarginLoss requires cosine similarity (PML asserts CosineSimilarity)");
+    if (irk::on_cuda(ctx)) {
+      irk::Batch b = irk::check_cuda_loss_call(batch, dist, tuples, out);
+      irk::cuda::tcm_loss(*ctx, b, *dist, tuples, lambda_plus, lambda_minus, margin_plus, margin_minus, *out);
+      return;
+    }
     irk::run_mat_loss(ctx, batch, dist, tuples, out, [&](const irk::Batch& b, const irk::DistMat& D) {
       using irk::math::tcm_neg_selected;
+      using irk::math::tcm_neg_term;
       using irk::math::tcm_pos_selected;
+      using irk::math::tcm_pos_term;
       irk::MatLoss r;
       irk::PairSource pairs(b, tuples);
       const irk_context& c = irk::check_context(ctx);
@@ -34,11 +42,11 @@ extern "C" irk_status irk_tcm_loss(const irk_context* ctx, const irk_batch* batc
           size_t at = static_cast<size_t>(i);
           pairs.for_pos(i, [&](int64_t j) {
             float s = D.at(i, j);
-            if (tcm_pos_selected(s, mp)) ++pos_cnt[at], pos_sum[at] += margin_plus - s;
+            if (tcm_pos_selected(s, mp)) ++pos_cnt[at], pos_sum[at] += tcm_pos_term(s, margin_plus);
           });
           pairs.for_neg(i, [&](int64_t j) {
             float s = D.at(i, j);
-            if (tcm_neg_selected(s, mm)) ++neg_cnt[at], neg_sum[at] += s - margin_minus;
+            if (tcm_neg_selected(s, mm)) ++neg_cnt[at], neg_sum[at] += tcm_neg_term(s, margin_minus);
           });
         }
       });

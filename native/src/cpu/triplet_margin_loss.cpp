@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "core/cuda_kernels.h"
-#include "cpu/loss_common.h"
+#include "cpu/mat_ops.h"
 #include "cpu/pairs.h"
 #include "math/pair_math.h"
 
@@ -118,6 +118,53 @@ class TripletSource {
 };
 
 }  // namespace
+
+SparseLoss triplet_margin_loss_on(const irk_context& c, const Batch& b, const DistMat& D, const irk_tuples* tuples,
+                                  double margin, bool swap, bool smooth) {
+  SparseLoss r;
+  TripletSource src(b, tuples);
+  if (src.count() == 0) return r;  // PML: no triplets, zero loss
+  if (swap) src.index_by_positive();
+  const bool inv = D.inverted;
+  const float mf = static_cast<float>(margin);
+  auto term = [&](int64_t a, int64_t p, int64_t n) {
+    float pn = swap ? D.at(p, n) : 0.f;
+    return math::triplet_loss_term(inv, swap, smooth, D.at(a, p), D.at(a, n), pn, mf);
+  };
+  std::vector<double> row_sum(static_cast<size_t>(b.n), 0.0);
+  std::vector<int64_t> row_count(static_cast<size_t>(b.n), 0);
+  parallel_for(c, b.n, 4, [&](int64_t lo, int64_t hi) {
+    for (int64_t a = lo; a < hi; ++a)
+      src.for_anchor(a, [&](int64_t p, int64_t n) {
+        math::TripletTerm t = term(a, p, n);
+        if (t.value > 0.0) row_sum[static_cast<size_t>(a)] += t.value, ++row_count[static_cast<size_t>(a)];
+      });
+  });
+  double sum = 0.0;
+  int64_t count = 0;
+  for (int64_t a = 0; a < b.n; ++a) sum += row_sum[static_cast<size_t>(a)], count += row_count[static_cast<size_t>(a)];
+  if (count == 0) return r;
+  r.loss = sum / static_cast<double>(count);
+  r.zero = false;
+  const double w = math::dmargin_dx(inv) / static_cast<double>(count);  // dv/dap per counted term
+  // Row i collects its anchor terms and, with swap, the pn terms of triplets whose positive is i,
+  // so every row is written by one thread only.
+  r.G = sparse_rows(c, b.n, b.m, [&](int64_t i, double* g, double*) {
+    src.for_anchor(i, [&](int64_t p, int64_t n) {
+      math::TripletTerm t = term(i, p, n);
+      if (t.value <= 0.0) return;
+      g[p] += w * t.dv;
+      g[n] -= w * t.dv * t.an_share;
+    });
+    if (!swap) return;
+    src.for_positive(i, [&](int64_t a, int64_t n) {
+      math::TripletTerm t = term(a, i, n);
+      if (t.value > 0.0 && t.an_share < 1.0) g[n] -= w * t.dv * (1.0 - t.an_share);
+    });
+  });
+  return r;
+}
+
 }  // namespace irk
 
 extern "C" irk_status irk_triplet_margin_loss(const irk_context* ctx, const irk_batch* batch,
@@ -134,53 +181,10 @@ extern "C" irk_status irk_triplet_margin_loss(const irk_context* ctx, const irk_
       cuda::triplet_margin_loss(*ctx, b, *dist, tuples, margin, swap, smooth_loss, *out);
       return;
     }
-    run_mat_loss(ctx, batch, dist, tuples, out, [&](const Batch& b, const DistMat& D) {
-      MatLoss r;
-      TripletSource src(b, tuples);
-      if (src.count() == 0) return r;  // PML: no triplets, zero loss
-      if (swap) src.index_by_positive();
-      const bool inv = D.inverted, smooth = smooth_loss != 0;
-      const float mf = static_cast<float>(margin);
-      auto term = [&](int64_t a, int64_t p, int64_t n) {
-        float pn = swap ? D.at(p, n) : 0.f;
-        return math::triplet_loss_term(inv, swap != 0, smooth, D.at(a, p), D.at(a, n), pn, mf);
-      };
-      const irk_context& c = check_context(ctx);
-      std::vector<double> row_sum(static_cast<size_t>(b.n), 0.0);
-      std::vector<int64_t> row_count(static_cast<size_t>(b.n), 0);
-      parallel_for(c, b.n, 4, [&](int64_t lo, int64_t hi) {
-        for (int64_t a = lo; a < hi; ++a)
-          src.for_anchor(a, [&](int64_t p, int64_t n) {
-            math::TripletTerm t = term(a, p, n);
-            if (t.value > 0.0) row_sum[static_cast<size_t>(a)] += t.value, ++row_count[static_cast<size_t>(a)];
-          });
-      });
-      double sum = 0.0;
-      int64_t count = 0;
-      for (int64_t a = 0; a < b.n; ++a) sum += row_sum[static_cast<size_t>(a)], count += row_count[static_cast<size_t>(a)];
-      if (count == 0) return r;
-      r.loss = sum / static_cast<double>(count);
-      const double w = math::dmargin_dx(inv) / static_cast<double>(count);  // dv/dap per counted term
-      r.G.assign(static_cast<size_t>(b.n * b.m), 0.0);
-      // Row i collects its anchor terms and, with swap, the pn terms of triplets whose positive is i,
-      // so every row is written by one thread only.
-      parallel_for(c, b.n, 4, [&](int64_t lo, int64_t hi) {
-        for (int64_t i = lo; i < hi; ++i) {
-          double* g = r.G.data() + i * b.m;
-          src.for_anchor(i, [&](int64_t p, int64_t n) {
-            math::TripletTerm t = term(i, p, n);
-            if (t.value <= 0.0) return;
-            g[p] += w * t.dv;
-            g[n] -= w * t.dv * t.an_share;
-          });
-          if (!swap) continue;
-          src.for_positive(i, [&](int64_t a, int64_t n) {
-            math::TripletTerm t = term(a, i, n);
-            if (t.value > 0.0 && t.an_share < 1.0) g[n] -= w * t.dv * (1.0 - t.an_share);
-          });
-        }
-      });
-      return r;
-    });
+    const irk_context& c = check_cpu_context(ctx);
+    Batch b = check_cpu_loss_call(batch, dist, tuples, out);
+    DistMat D = compute_distances(c, *dist, b);
+    SparseLoss r = triplet_margin_loss_on(c, b, D, tuples, margin, swap != 0, smooth_loss != 0);
+    write_sparse_loss(c, *dist, b, D, r, out);
   });
 }

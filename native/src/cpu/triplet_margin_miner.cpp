@@ -1,5 +1,6 @@
 // TripletMarginMiner (PML): every labelled triplet whose margin falls in the chosen band.
 // Counted per anchor first, then filled into the exact-size output: memory O(output).
+#include "core/cuda_kernels.h"
 #include "cpu/mining_common.h"
 #include "math/pair_math.h"
 
@@ -11,6 +12,11 @@ extern "C" irk_status irk_triplet_margin_miner(const irk_context* ctx, const irk
     const int t_int = static_cast<int>(type);
     if (t_int < IRK_TRIPLETS_ALL || t_int > IRK_TRIPLETS_EASY)
       irk::invalid("type must be 0 all, 1 hard, 2 semihard or 3 easy, got %d", t_int);
+    if (irk::on_cuda(ctx)) {
+      irk::Batch b = irk::check_cuda_mining_call(batch, dist, out);
+      irk::cuda::triplet_margin_miner(*ctx, b, *dist, margin, type, *out);
+      return;
+    }
     irk::MinerInput in = irk::begin_mining(ctx, batch, dist, out);
     const irk::Batch& b = in.b;
     const irk::DistMat& D = in.D;

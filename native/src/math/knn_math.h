@@ -58,5 +58,57 @@ IRK_HD bool ranks_before(float key_a, int64_t idx_a, float key_b, int64_t idx_b)
   return idx_a < idx_b;
 }
 
+// A bounded max-heap of (key, index) candidates over caller-owned arrays (root = worst kept
+// candidate in ranks_before order), shared by the CPU kNN (a query's output row) and the CUDA
+// twin (a partial list in global memory). `size` starts at 0.
+struct BoundedHeap {
+  float* key;
+  int64_t* idx;
+  int64_t cap;
+  int64_t size;
+
+  IRK_HD bool worse(int64_t a, int64_t b) const { return ranks_before(key[b], idx[b], key[a], idx[a]); }
+  IRK_HD void swap_at(int64_t a, int64_t b) {
+    const float k = key[a];
+    key[a] = key[b];
+    key[b] = k;
+    const int64_t i = idx[a];
+    idx[a] = idx[b];
+    idx[b] = i;
+  }
+  IRK_HD void sift_down(int64_t at, int64_t end) {
+    for (;;) {
+      int64_t c = 2 * at + 1;
+      if (c >= end) return;
+      if (c + 1 < end && worse(c + 1, c)) ++c;
+      if (!worse(c, at)) return;
+      swap_at(c, at);
+      at = c;
+    }
+  }
+  IRK_HD void offer(float k, int64_t j) {
+    if (size < cap) {
+      int64_t at = size++;
+      key[at] = k;
+      idx[at] = j;
+      while (at > 0 && worse(at, (at - 1) / 2)) {
+        swap_at(at, (at - 1) / 2);
+        at = (at - 1) / 2;
+      }
+    } else if (ranks_before(k, j, key[0], idx[0])) {
+      key[0] = k;
+      idx[0] = j;
+      sift_down(0, size);
+    }
+  }
+  // Heap sort: repeatedly moving the worst to the end leaves the list best first.
+  IRK_HD void sort_best_first() {
+    for (int64_t end = size - 1; end > 0; --end) {
+      swap_at(0, end);
+      sift_down(0, end);
+    }
+  }
+};
+
 }  // namespace math
 }  // namespace irk

@@ -77,6 +77,23 @@ IRK_HD bool ms_keep_neg(bool inverted, float s, float eps, float worst_pos) {
   return inverted ? s + eps > worst_pos : s - eps < worst_pos;
 }
 
+// BatchEasyHardMiner's allowed_pos_range / allowed_neg_range ([lo, hi], or off).
+struct ValueRange {
+  bool on;
+  float lo, hi;
+};
+IRK_HD bool in_range(const ValueRange& r, float v) { return !(r.on && (v > r.hi || v < r.lo)); }
+// PML get_mine_function: hard/semihard take the max distance (min similarity), easy the
+// opposite; negatives use the opposite function (hard/semihard negative = the closest one).
+IRK_HD bool beh_uses_max(irk_strategy s, bool inverted) { return (s == IRK_STRATEGY_EASY) == inverted; }
+IRK_HD bool beh_pos_uses_max(irk_strategy s, bool inverted) { return beh_uses_max(s, inverted); }
+IRK_HD bool beh_neg_uses_max(irk_strategy s, bool inverted) {
+  return beh_uses_max(s == IRK_STRATEGY_EASY ? IRK_STRATEGY_HARD : IRK_STRATEGY_EASY, inverted);
+}
+// A semihard side drops columns at or past the other side's pick: >= thr for a max pick, <= thr
+// for a min pick.
+IRK_HD bool semihard_drops(bool use_max, float v, float thr) { return use_max ? v >= thr : v <= thr; }
+
 // PairMarginMiner.
 IRK_HD bool pmm_keep_pos(bool inverted, float d, float pos_margin) {
   return inverted ? d < pos_margin : d > pos_margin;

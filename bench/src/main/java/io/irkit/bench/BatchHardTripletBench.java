@@ -9,7 +9,7 @@ public class BatchHardTripletBench extends BatchBench {
   protected void prepare() {
     BatchHardMiner miner = new BatchHardMiner();
     TripletMarginLoss loss = new TripletMarginLoss(0.05, false, false);
-    kernels(() -> loss.compute(ctx, w.emb, w.labels, miner.mine(ctx, w.emb, w.labels, null, null), null, null),
+    kernels(() -> loss.mineAndCompute(ctx, w.emb, w.labels, miner, null, null),
         () -> Autograd.run(x -> TorchLosses.tripletMargin(x[0], TorchMiners.batchHard(x[0], w.labels), 0.05), w.emb));
   }
 }

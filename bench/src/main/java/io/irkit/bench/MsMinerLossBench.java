@@ -13,7 +13,7 @@ public class MsMinerLossBench extends BatchBench {
   protected void prepare() {
     MultiSimilarityMiner miner = new MultiSimilarityMiner(0.1);
     MultiSimilarityLoss loss = new MultiSimilarityLoss(2, 50, 0.5);
-    kernels(() -> loss.compute(ctx, w.emb, w.labels, miner.mine(ctx, w.emb, w.labels, null, null), null, null),
+    kernels(() -> loss.mineAndCompute(ctx, w.emb, w.labels, miner, null, null),
         () -> Autograd.run(x -> TorchLosses.multiSimilarity(x[0], w.labels,
             TorchMiners.multiSimilarity(x[0], w.labels, 0.1), 2, 50, 0.5), w.emb));
   }

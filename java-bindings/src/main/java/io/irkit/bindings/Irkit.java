@@ -32,6 +32,7 @@ public class Irkit {
   public static final int IRK_DEVICE_CPU = 0, IRK_DEVICE_CUDA = 1;
   public static final int IRK_DIST_COSINE = 0, IRK_DIST_DOT = 1, IRK_DIST_L2 = 2, IRK_DIST_SQUARED_L2 = 3;
   public static final int IRK_TUPLES_PAIRS = 1, IRK_TUPLES_TRIPLETS = 2;
+  public static final int IRK_DTYPE_F32 = 0, IRK_DTYPE_BF16 = 1, IRK_DTYPE_F16 = 2;
   public static final int IRK_TRIPLETS_ALL = 0, IRK_TRIPLETS_HARD = 1, IRK_TRIPLETS_SEMIHARD = 2,
       IRK_TRIPLETS_EASY = 3;
   public static final int IRK_STRATEGY_EASY = 0, IRK_STRATEGY_SEMIHARD = 1, IRK_STRATEGY_HARD = 2,
@@ -113,6 +114,9 @@ public class Irkit {
     @MemberSetter public native irk_batch ref_labels(@Cast("const int64_t*") LongPointer v);
 
     @MemberSetter public native irk_batch m(long v);
+
+    /** Element type of emb / ref_emb (IRK_DTYPE_*); 0 = float32. */
+    @MemberSetter public native irk_batch dtype(@Cast("irk_dtype") int v);
   }
 
   public static class irk_tuples extends Pointer {
@@ -217,6 +221,9 @@ public class Irkit {
   public static native int irk_has_cuda_build();
 
   // distances
+  public static native int irk_convert_to_f32(@Const irk_context ctx, @Cast("irk_dtype") int dtype,
+      @Const Pointer src, long count, FloatPointer dst);
+
   public static native int irk_pairwise(@Const irk_context ctx, @Const irk_distance dist,
       @Const FloatPointer x, long n, @Const FloatPointer y, long m, long d, FloatPointer out);
 
@@ -257,6 +264,14 @@ public class Irkit {
   public static native int irk_ms_loss(@Const irk_context ctx, @Const irk_batch batch,
       @Const irk_distance dist, @Const irk_tuples tuples, double alpha, double beta, double base,
       irk_loss_out out);
+
+  // fused miner + loss (one distance matrix; mined may be null)
+  public static native int irk_ms_miner_loss(@Const irk_context ctx, @Const irk_batch batch,
+      @Const irk_distance dist, double epsilon, double alpha, double beta, double base, irk_mined mined,
+      irk_loss_out out);
+
+  public static native int irk_batch_hard_triplet_loss(@Const irk_context ctx, @Const irk_batch batch,
+      @Const irk_distance dist, double margin, int swap, int smoothLoss, irk_mined mined, irk_loss_out out);
 
   public static native int irk_ntxent_loss(@Const irk_context ctx, @Const irk_batch batch,
       @Const irk_distance dist, @Const irk_tuples tuples, double temperature, irk_loss_out out);

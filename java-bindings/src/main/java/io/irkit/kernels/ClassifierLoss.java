@@ -43,6 +43,9 @@ public abstract class ClassifierLoss {
   }
 
   public LossResult compute(Context ctx, Tensor embeddings, Tensor labels, Tensor weights, MinedTuples tuples) {
+    // bfloat16 / float16: widened once; the gradients are float32 (LossResult.backward casts them).
+    embeddings = Views.float32(embeddings, "embeddings");
+    weights = Views.float32(weights, "weights");
     Views.Matrix x = Views.matrix(embeddings, "embeddings");
     if (x.cols() != embeddingSize)
       throw new IllegalArgumentException("embeddings have " + x.cols() + " columns but the loss was built for embedding_size " + embeddingSize);

@@ -25,6 +25,8 @@ public final class Knn {
   }
 
   public static Result search(Context ctx, Distance distance, Tensor query, Tensor reference, int k) {
+    query = Views.float32(query, "query"); // bfloat16 / float16: widened once
+    reference = reference == null ? null : Views.float32(reference, "reference");
     Views.Matrix q = Views.matrix(query, "query");
     Views.Matrix r = reference == null ? null : Views.matrix(reference, "reference");
     if (r != null && r.cols() != q.cols())

@@ -12,6 +12,8 @@ import org.bytedeco.pytorch.TensorArrayRefOptional;
 public record LossResult(float loss, Tensor grad, Tensor gradRef, Tensor gradWeights) {
   /** {@code embeddings.backward(grad)}: pushes dLoss/dEmbeddings into the autograd graph. */
   public void backward(Tensor embeddings) {
-    embeddings.backward(grad, new BoolOptional(), false, new TensorArrayRefOptional());
+    // grad is float32; autograd wants the embeddings' own dtype (bfloat16 / float16 under autocast).
+    Tensor g = grad.scalar_type().value == embeddings.scalar_type().value ? grad : grad.to(embeddings.scalar_type());
+    embeddings.backward(g, new BoolOptional(), false, new TensorArrayRefOptional());
   }
 }

@@ -27,6 +27,12 @@ public final class MultiSimilarityLoss extends Loss {
   }
 
   @Override
+  Fused fused(Miner miner) {
+    if (!(miner instanceof MultiSimilarityMiner ms)) return null;
+    return (ctx, batch, dist, out) -> Irkit.irk_ms_miner_loss(ctx, batch, dist, ms.epsilon(), alpha, beta, base, null, out);
+  }
+
+  @Override
   int invoke(irk_context ctx, irk_batch batch, irk_distance dist, irk_tuples tuples, irk_loss_out out) {
     return Irkit.irk_ms_loss(ctx, batch, dist, tuples, alpha, beta, base, out);
   }

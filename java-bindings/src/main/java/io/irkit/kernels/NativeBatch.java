@@ -23,21 +23,24 @@ final class NativeBatch implements AutoCloseable {
   }
 
   static NativeBatch of(Tensor emb, Tensor labels, Tensor refEmb, Tensor refLabels) {
-    Views.Matrix x = Views.matrix(emb, "embeddings");
+    Views.Matrix x = Views.typedMatrix(emb, "embeddings");
     LongPointer xl = Views.labels(labels, "labels", x.rows());
     if ((refEmb == null) != (refLabels == null))
       throw new IllegalArgumentException("refEmb and refLabels must be given together");
     if (refEmb == null) {
       NativeBatch b = new NativeBatch(x.rows(), x.rows(), x.cols(), false);
-      b.batch.emb(x.data()).labels(xl).n(x.rows()).d(x.cols());
+      b.batch.emb(x.data()).labels(xl).n(x.rows()).d(x.cols()).dtype(x.dtype());
       return b;
     }
-    Views.Matrix y = Views.matrix(refEmb, "refEmb");
+    Views.Matrix y = Views.typedMatrix(refEmb, "refEmb");
+    if (y.dtype() != x.dtype())
+      throw new IllegalArgumentException("refEmb is " + refEmb.scalar_type() + " but embeddings are " + emb.scalar_type());
     if (y.cols() != x.cols())
       throw new IllegalArgumentException("refEmb has " + y.cols() + " columns but embeddings have " + x.cols());
     LongPointer yl = Views.labels(refLabels, "refLabels", y.rows());
     NativeBatch b = new NativeBatch(x.rows(), y.rows(), x.cols(), true);
-    b.batch.emb(x.data()).labels(xl).n(x.rows()).d(x.cols()).ref_emb(y.data()).ref_labels(yl).m(y.rows());
+    b.batch.emb(x.data()).labels(xl).n(x.rows()).d(x.cols()).ref_emb(y.data()).ref_labels(yl).m(y.rows())
+        .dtype(x.dtype());
     return b;
   }
 
@@ -52,7 +55,7 @@ final class NativeBatch implements AutoCloseable {
       Views.labelCount(refLabels, m, "refLabels");
     }
     NativeBatch b = new NativeBatch(n, m, d, refEmb != null);
-    b.batch.emb(b.own(new FloatPointer(emb))).labels(b.own(new LongPointer(labels))).n(n).d(d);
+    b.batch.emb(b.own(new FloatPointer(emb))).labels(b.own(new LongPointer(labels))).n(n).d(d).dtype(0);
     if (refEmb != null)
       b.batch.ref_emb(b.own(new FloatPointer(refEmb))).ref_labels(b.own(new LongPointer(refLabels))).m(m);
     return b;

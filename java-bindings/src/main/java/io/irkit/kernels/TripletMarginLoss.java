@@ -28,6 +28,13 @@ public final class TripletMarginLoss extends Loss {
   }
 
   @Override
+  Fused fused(Miner miner) {
+    if (!(miner instanceof BatchHardMiner)) return null;
+    return (ctx, batch, dist, out) ->
+        Irkit.irk_batch_hard_triplet_loss(ctx, batch, dist, margin, swap ? 1 : 0, smoothLoss ? 1 : 0, null, out);
+  }
+
+  @Override
   int invoke(irk_context ctx, irk_batch batch, irk_distance dist, irk_tuples tuples, irk_loss_out out) {
     return Irkit.irk_triplet_margin_loss(ctx, batch, dist, tuples, margin, swap ? 1 : 0, smoothLoss ? 1 : 0, out);
   }

@@ -1,5 +1,6 @@
 package io.irkit.kernels;
 
+import io.irkit.bindings.Irkit;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Tensor;
@@ -9,17 +10,46 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 final class Views {
   private Views() {}
 
-  record Matrix(FloatPointer data, long rows, long cols) {}
+  /** A [rows x cols] view; {@code dtype} (Irkit.IRK_DTYPE_*) is the element type behind {@code data}. */
+  record Matrix(FloatPointer data, long rows, long cols, int dtype) {
+    Matrix(FloatPointer data, long rows, long cols) {
+      this(data, rows, cols, Irkit.IRK_DTYPE_F32);
+    }
+  }
 
+  /** A float32 view; bf16 / fp16 tensors are widened once (see {@link #float32}). */
   static Matrix matrix(Tensor t, String name) {
+    return typedMatrix(float32(t, name), name);
+  }
+
+  /**
+   * A zero-copy view of a float32, bfloat16 or float16 tensor: 16-bit data goes to the native call
+   * as is, with its dtype (irk_batch.dtype), and is widened there.
+   */
+  static Matrix typedMatrix(Tensor t, String name) {
     requireCpuContiguous(t, name);
-    if (t.scalar_type().value != ScalarType.Float.value)
-      throw new IllegalArgumentException(name + " must be a float32 tensor, got " + t.scalar_type());
+    final int dtype = dtypeOf(t, name);
     if (t.dim() != 2)
       throw new IllegalArgumentException(name + " must be 2-D [rows x dim], got " + t.dim() + "-D");
     if (t.size(0) == 0 || t.size(1) == 0)
       throw new IllegalArgumentException(name + " must not be empty, got " + t.size(0) + " x " + t.size(1));
-    return new Matrix(t.data_ptr_float(), t.size(0), t.size(1));
+    return new Matrix(dtype == Irkit.IRK_DTYPE_F32 ? t.data_ptr_float() : new FloatPointer(t.data_ptr()), t.size(0),
+        t.size(1), dtype);
+  }
+
+  static int dtypeOf(Tensor t, String name) {
+    final int st = t.scalar_type().value;
+    if (st == ScalarType.Float.value) return Irkit.IRK_DTYPE_F32;
+    if (st == ScalarType.BFloat16.value) return Irkit.IRK_DTYPE_BF16;
+    if (st == ScalarType.Half.value) return Irkit.IRK_DTYPE_F16;
+    throw new IllegalArgumentException(name + " must be a float32, bfloat16 or float16 tensor, got " + t.scalar_type());
+  }
+
+  /** The tensor itself if float32, else a float32 copy of a bfloat16 / float16 tensor (exact). */
+  static Tensor float32(Tensor t, String name) {
+    requireCpuContiguous(t, name);
+    if (dtypeOf(t, name) == Irkit.IRK_DTYPE_F32) return t;
+    return t.to(ScalarType.Float);
   }
 
   static LongPointer labels(Tensor t, String name, long rows) {

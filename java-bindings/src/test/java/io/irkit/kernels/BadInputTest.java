@@ -8,21 +8,15 @@ import java.util.Random;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /** Bad inputs raise exceptions that name what is wrong; nothing crashes or returns NaN. */
-class BadInputTest {
+class BadInputTest extends TorchTest {
   private static final int N = 8, D = 4;
   private final Random r = new Random(5);
   private final float[] x = Data.gaussian(r, N, D);
   private final long[] y = Data.labels(r, N, 2);
-
-  @BeforeAll
-  static void loadTorch() {
-    TorchRuntime.init();
-  }
 
   private static void fails(String expectedInMessage, Executable call) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);

@@ -6,23 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.Random;
 import org.bytedeco.pytorch.Tensor;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The tensor API is zero-copy and agrees with the array API; its gradient feeds autograd. */
-class TensorApiTest {
+class TensorApiTest extends TorchTest {
   private static final int N = 16, D = 8;
-
-  @BeforeAll
-  static void loadTorch() {
-    TorchRuntime.init();
-  }
-
-  static float[] values(Tensor t) {
-    float[] out = new float[(int) t.numel()];
-    t.contiguous().data_ptr_float().get(out);
-    return out;
-  }
 
   @Test
   void lossGradientGoesIntoAutograd() {

@@ -5,31 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every kernel gives the same result with 1 and 2 threads (rows are split, sums kept in order). */
-class ThreadingTest {
+class ThreadingTest extends TwoThreadContexts {
   private static final int N = 96, D = 24;
-  private static Context one, two;
-  private static float[] x;
-  private static long[] y;
-
-  @BeforeAll
-  static void setUp() {
-    one = Context.cpu(1);
-    two = Context.cpu(2);
-    Random r = new Random(42);
-    x = Data.gaussian(r, N, D);
-    y = Data.labels(r, N, 4);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    one.close();
-    two.close();
-  }
+  private final Random r = new Random(42);
+  private final float[] x = Data.gaussian(r, N, D);
+  private final long[] y = Data.labels(r, N, 4);
 
   @Test
   void minersAgree() {

@@ -19,7 +19,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 /** The run's data: split, sampler, decoding and augmentation, as the trainer uses them. */
-final class DataPipeline implements AutoCloseable {
+public final class DataPipeline implements AutoCloseable {
   private final TrainOptions o;
   private final Split split;
   private final MPerClassSampler sampler;
@@ -28,7 +28,7 @@ final class DataPipeline implements AutoCloseable {
   private final Transforms transforms;
   private final BatchLoader.Options loaderOptions;
 
-  DataPipeline(TrainOptions o) throws IOException {
+  public DataPipeline(TrainOptions o) throws IOException {
     this.o = o;
     if (o.workers <= 0) throw new IllegalArgumentException("--workers must be > 0, got " + o.workers);
     if (o.imageSize < 8) throw new IllegalArgumentException("--image-size must be >= 8, got " + o.imageSize);
@@ -46,16 +46,16 @@ final class DataPipeline implements AutoCloseable {
     loaderOptions = new BatchLoader.Options(o.workers, Math.max(1, o.prefetch));
   }
 
-  Split split() {
+  public Split split() {
     return split;
   }
 
-  int batchesPerEpoch() {
+  public int batchesPerEpoch() {
     return sampler.batchesPerEpoch();
   }
 
   /** Batches of an epoch from batch `first` on; the same tensors whatever the worker count. */
-  BatchLoader trainBatches(int epoch, int first) {
+  public BatchLoader trainBatches(int epoch, int first) {
     return BatchLoader.train(split.train(), sampler, epoch, first, transforms, decoder, o.seed, loaderOptions);
   }
 
@@ -80,7 +80,7 @@ final class DataPipeline implements AutoCloseable {
     return new Evaluation.Embedded(out == null ? new float[0] : out, labels, dim);
   }
 
-  long skippedImages() {
+  public long skippedImages() {
     return stats.total();
   }
 

@@ -119,6 +119,20 @@ public final class TrainOptions {
   @Option(names = "--recall-ks", split = ",", description = "Recall@k values reported (default: ${DEFAULT-VALUE}).", defaultValue = "1,2,4,8")
   public List<Integer> recallKs;
 
+  /**
+   * The options {@code trainer.jar train ARGS} would run with ({@code --config YAML} and flags, flags
+   * winning), validated; for benchmarks and tools that reuse the trainer's parts.
+   */
+  public static TrainOptions parse(String... trainArgs) throws java.io.IOException {
+    String[] args = new String[trainArgs.length + 1];
+    args[0] = "train";
+    System.arraycopy(trainArgs, 0, args, 1, trainArgs.length);
+    picocli.CommandLine.ParseResult r = Main.commandLine(args).parseArgs(args);
+    TrainOptions o = ((TrainCommand) r.subcommand().commandSpec().userObject()).options;
+    o.validate();
+    return o;
+  }
+
   /** Checks values that need no data, so a typo fails before anything is loaded. */
   public void validate() {
     requireOneOf("--optimizer", optimizer, "adam", "adamw", "rmsprop", "sgd");

@@ -1,25 +1,16 @@
 package io.irkit.trainer;
 
 import io.irkit.kernels.Context;
-import io.irkit.kernels.LossResult;
 import io.irkit.kernels.RetrievalMetrics;
 import io.irkit.trainer.data.Batch;
 import io.irkit.trainer.data.BatchLoader;
 import io.irkit.trainer.data.Split;
 import io.irkit.trainer.model.EmbeddingModel;
-import io.irkit.trainer.model.ModelSpec;
-import io.irkit.trainer.model.Models;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.Optimizer;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorArrayRefOptional;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * The training loop of gmberton/image-retrieval's main.py on LibTorch: embeddings from the model,
@@ -31,9 +22,10 @@ final class Trainer implements AutoCloseable {
   private final RunOptions run;
   private final RunDir dir;
   private final PrintStream out;
+  private final DataPipeline data;
+  private final TrainStep step;
   private final Context ctx;
   private final ComputeDevice device;
-  private final DataPipeline data;
   private final EmbeddingModel model;
   private final LossSetup loss;
   private final Optimizer optimizer;
@@ -45,20 +37,15 @@ final class Trainer implements AutoCloseable {
     this.run = run;
     this.dir = dir;
     this.out = out;
-    device = ComputeDevice.of(o.device);
-    if (o.threads > 0) torch.set_num_threads(o.threads);
-    torch.manual_seed(o.seed);
-    ctx = Context.cpu(o.threads);
     data = new DataPipeline(o);
     Split split = data.split();
-    model = Models.build(new ModelSpec(o.arch, o.weights, o.embeddingDim, o.seed));
-    device.place(model);
-    loss = new LossSetup(o, split.numTrainClasses(), model.embeddingDim(), o.seed);
-    TensorVector params = new TensorVector();
-    for (Tensor p : model.parameters()) params.push_back(p);
-    optimizer = Optimizers.create(o.optimizer, params, o.lr, o.weightDecay, o.momentum);
-    classifierOptimizer = loss.weights == null ? null
-        : Optimizers.create(o.optimizer, new TensorVector(loss.weights), o.classifierLr, 0, o.momentum);
+    step = new TrainStep(o, split.numTrainClasses());
+    ctx = step.ctx;
+    device = step.device;
+    model = step.model;
+    loss = step.loss;
+    optimizer = step.optimizer;
+    classifierOptimizer = step.classifierOptimizer;
     schedule = new LrSchedule(o.schedule, o.lr, o.warmupSteps, (long) o.epochs * data.batchesPerEpoch());
   }
 
@@ -117,17 +104,8 @@ final class Trainer implements AutoCloseable {
   }
 
   private double step(Batch batch) {
-    try (batch; PointerScope scope = new PointerScope()) {
-      Tensor emb = device.forward(model, batch.images());
-      LossResult r = loss.compute(ctx, device.toHost(emb), batch.labels());
-      optimizer.zero_grad();
-      if (classifierOptimizer != null) classifierOptimizer.zero_grad();
-      device.backward(emb, r.grad());
-      if (loss.weights != null) loss.weights.backward(r.gradWeights(), new BoolOptional(), false, new TensorArrayRefOptional());
-      optimizer.step();
-      if (classifierOptimizer != null) classifierOptimizer.step();
-      if (!Float.isFinite(r.loss())) throw new IllegalStateException("loss became " + r.loss() + " at this step: lower --lr");
-      return r.loss();
+    try (batch) {
+      return step.run(batch.images(), batch.labels());
     }
   }
 
@@ -181,7 +159,6 @@ final class Trainer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     data.close();
-    model.close();
-    ctx.close();
+    step.close();
   }
 }

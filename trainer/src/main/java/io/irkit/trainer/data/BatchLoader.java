@@ -17,6 +17,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Decodes and transforms upcoming batches on a pool of worker threads, at most `prefetch` batches
@@ -26,6 +29,8 @@ import org.bytedeco.pytorch.Tensor;
  * original position's random stream; an undecodable eval image becomes an all-zero row. Replacements are
  * counted in {@link #skipped()}, decode failures in the decoder's {@link DecodeStats}. An exception in a
  * worker (e.g. from a strict decoder) is rethrown by {@link #next()}. Not thread-safe: one consumer.
+ * The batch tensors are filled with one bulk copy each: {@code Tensor.create(float[])} goes through an
+ * element-wise indexer (~20 ns a float: 8 ms for a 32x3x64x64 batch, on the training thread).
  */
 public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
   /** workers: decoding threads; prefetch: batches loaded or loading ahead of the consumer. */
@@ -146,8 +151,10 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     if (submitted < batches.size()) submitNext();
     skipped += l.skipped();
     int s = transforms.config().size();
-    Tensor images = Tensor.create(l.images(), l.labels().length, 3, s, s);
-    Tensor labels = Tensor.create(l.labels());
+    Tensor images = torch.empty(new long[] {l.labels().length, 3, s, s}, new TensorOptions(ScalarType.Float), null);
+    images.data_ptr_float().put(l.images(), 0, l.images().length);
+    Tensor labels = torch.empty(new long[] {l.labels().length}, new TensorOptions(ScalarType.Long), null);
+    labels.data_ptr_long().put(l.labels(), 0, l.labels().length);
     return new Batch(images, labels, l.index(), l.samples());
   }
 

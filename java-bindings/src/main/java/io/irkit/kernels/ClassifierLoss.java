@@ -44,13 +44,13 @@ public abstract class ClassifierLoss {
 
   public LossResult compute(Context ctx, Tensor embeddings, Tensor labels, Tensor weights, MinedTuples tuples) {
     // bfloat16 / float16: widened once; the gradients are float32 (LossResult.backward casts them).
-    embeddings = Views.float32(embeddings, "embeddings");
-    weights = Views.float32(weights, "weights");
-    Views.Matrix x = Views.matrix(embeddings, "embeddings");
+    embeddings = Views.float32(ctx, embeddings, "embeddings");
+    weights = Views.float32(ctx, weights, "weights");
+    Views.Matrix x = Views.matrix(ctx, embeddings, "embeddings");
     if (x.cols() != embeddingSize)
       throw new IllegalArgumentException("embeddings have " + x.cols() + " columns but the loss was built for embedding_size " + embeddingSize);
-    LongPointer y = Views.labels(labels, "labels", x.rows());
-    Views.Matrix w = Views.matrix(weights, "weights");
+    LongPointer y = Views.labels(ctx, labels, "labels", x.rows());
+    Views.Matrix w = Views.matrix(ctx, weights, "weights");
     long[] shape = weightShape();
     if (w.rows() != shape[0] || w.cols() != shape[1])
       throw new IllegalArgumentException("weights must have shape " + Arrays.toString(shape) + ", got " + Views.shape(weights));
@@ -66,6 +66,7 @@ public abstract class ClassifierLoss {
   }
 
   public LossArrays compute(Context ctx, float[] embeddings, long[] labels, float[] weights, MinedTuples tuples) {
+    Views.requireHost(ctx);
     if (embeddings == null || embeddings.length % embeddingSize != 0)
       throw new IllegalArgumentException("embeddings must be [n x embedding_size = " + embeddingSize + "], got "
           + (embeddings == null ? "null" : embeddings.length + " values"));

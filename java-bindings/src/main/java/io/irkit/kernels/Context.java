@@ -10,9 +10,11 @@ public final class Context implements AutoCloseable {
 
   private final irk_context handle;
   private final int device;
+  private final int deviceIndex;
 
   private Context(int device, int deviceIndex, int threads) {
     this.device = device;
+    this.deviceIndex = deviceIndex;
     irk_context h = new irk_context();
     NativeStatus.check(Irkit.irk_context_create(device, deviceIndex, threads, h));
     this.handle = h;
@@ -52,6 +54,16 @@ public final class Context implements AutoCloseable {
 
   public boolean isCuda() {
     return device == Irkit.IRK_DEVICE_CUDA;
+  }
+
+  /** The CUDA device ordinal (0 for the CPU). */
+  public int deviceIndex() {
+    return deviceIndex;
+  }
+
+  /** "the CPU" or "CUDA device N", for messages. */
+  String describe() {
+    return isCuda() ? "CUDA device " + deviceIndex : "the CPU";
   }
 
   public int numThreads() {

@@ -81,10 +81,10 @@ public final class Distance {
   }
 
   public Tensor pairwise(Context ctx, Tensor x, Tensor y) {
-    x = Views.float32(x, "x"); // bfloat16 / float16: widened once, the result is float32
-    y = y == null ? null : Views.float32(y, "y");
-    Views.Matrix a = Views.matrix(x, "x");
-    Views.Matrix b = y == null ? null : Views.matrix(y, "y");
+    x = Views.float32(ctx, x, "x"); // bfloat16 / float16: widened once, the result is float32
+    y = y == null ? null : Views.float32(ctx, y, "y");
+    Views.Matrix a = Views.matrix(ctx, x, "x");
+    Views.Matrix b = y == null ? null : Views.matrix(ctx, y, "y");
     if (b != null && b.cols() != a.cols())
       throw new IllegalArgumentException("x has " + a.cols() + " columns but y has " + b.cols());
     long m = b == null ? a.rows() : b.rows();

@@ -50,7 +50,7 @@ public abstract class Loss {
       Tensor refLabels) {
     Fused f = fusedWith(ctx, miner);
     if (f == null) return compute(ctx, embeddings, labels, miner.mine(ctx, embeddings, labels, refEmb, refLabels), refEmb, refLabels);
-    try (NativeBatch b = NativeBatch.of(embeddings, labels, refEmb, refLabels)) {
+    try (NativeBatch b = NativeBatch.of(ctx, embeddings, labels, refEmb, refLabels)) {
       Tensor grad = torch.empty_like(embeddings).to(ScalarType.Float);
       Tensor gradRef = b.hasRef ? torch.empty_like(refEmb).to(ScalarType.Float) : null;
       float value = runFused(f, ctx, b, grad.data_ptr_float(), gradRef == null ? null : gradRef.data_ptr_float());
@@ -64,7 +64,7 @@ public abstract class Loss {
     Fused f = fusedWith(ctx, miner);
     if (f == null)
       return compute(ctx, embeddings, labels, d, miner.mine(ctx, embeddings, labels, refEmb, refLabels, d), refEmb, refLabels);
-    try (NativeBatch b = NativeBatch.of(embeddings, labels, refEmb, refLabels, d);
+    try (NativeBatch b = NativeBatch.of(ctx, embeddings, labels, refEmb, refLabels, d);
         FloatPointer grad = new FloatPointer(b.n * d);
         FloatPointer gradRef = b.hasRef ? new FloatPointer(b.m * d) : null) {
       float value = runFused(f, ctx, b, grad, gradRef);
@@ -74,7 +74,7 @@ public abstract class Loss {
 
   public LossResult compute(Context ctx, Tensor embeddings, Tensor labels, MinedTuples tuples, Tensor refEmb,
       Tensor refLabels) {
-    try (NativeBatch b = NativeBatch.of(embeddings, labels, refEmb, refLabels)) {
+    try (NativeBatch b = NativeBatch.of(ctx, embeddings, labels, refEmb, refLabels)) {
       // Gradients are float32 whatever the embeddings' dtype (irk_batch.dtype).
       Tensor grad = torch.empty_like(embeddings).to(ScalarType.Float);
       Tensor gradRef = b.hasRef ? torch.empty_like(refEmb).to(ScalarType.Float) : null;
@@ -90,7 +90,7 @@ public abstract class Loss {
 
   public LossArrays compute(Context ctx, float[] embeddings, long[] labels, int d, MinedTuples tuples,
       float[] refEmb, long[] refLabels) {
-    try (NativeBatch b = NativeBatch.of(embeddings, labels, refEmb, refLabels, d);
+    try (NativeBatch b = NativeBatch.of(ctx, embeddings, labels, refEmb, refLabels, d);
         FloatPointer grad = new FloatPointer(b.n * d);
         FloatPointer gradRef = b.hasRef ? new FloatPointer(b.m * d) : null) {
       float value = run(ctx, b, tuples, grad, gradRef);

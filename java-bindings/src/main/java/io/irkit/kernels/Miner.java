@@ -30,7 +30,7 @@ public abstract class Miner {
   }
 
   public MinedTuples mine(Context ctx, Tensor embeddings, Tensor labels, Tensor refEmb, Tensor refLabels) {
-    try (NativeBatch b = NativeBatch.of(embeddings, labels, refEmb, refLabels)) {
+    try (NativeBatch b = NativeBatch.of(ctx, embeddings, labels, refEmb, refLabels)) {
       return run(ctx, b);
     }
   }
@@ -41,7 +41,7 @@ public abstract class Miner {
   }
 
   public MinedTuples mine(Context ctx, float[] embeddings, long[] labels, float[] refEmb, long[] refLabels, int d) {
-    try (NativeBatch b = NativeBatch.of(embeddings, labels, refEmb, refLabels, d)) {
+    try (NativeBatch b = NativeBatch.of(ctx, embeddings, labels, refEmb, refLabels, d)) {
       return run(ctx, b);
     }
   }

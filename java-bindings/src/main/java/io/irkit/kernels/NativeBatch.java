@@ -22,9 +22,9 @@ final class NativeBatch implements AutoCloseable {
     this.hasRef = hasRef;
   }
 
-  static NativeBatch of(Tensor emb, Tensor labels, Tensor refEmb, Tensor refLabels) {
-    Views.Matrix x = Views.typedMatrix(emb, "embeddings");
-    LongPointer xl = Views.labels(labels, "labels", x.rows());
+  static NativeBatch of(Context ctx, Tensor emb, Tensor labels, Tensor refEmb, Tensor refLabels) {
+    Views.Matrix x = Views.typedMatrix(ctx, emb, "embeddings");
+    LongPointer xl = Views.labels(ctx, labels, "labels", x.rows());
     if ((refEmb == null) != (refLabels == null))
       throw new IllegalArgumentException("refEmb and refLabels must be given together");
     if (refEmb == null) {
@@ -32,19 +32,20 @@ final class NativeBatch implements AutoCloseable {
       b.batch.emb(x.data()).labels(xl).n(x.rows()).d(x.cols()).dtype(x.dtype());
       return b;
     }
-    Views.Matrix y = Views.typedMatrix(refEmb, "refEmb");
+    Views.Matrix y = Views.typedMatrix(ctx, refEmb, "refEmb");
     if (y.dtype() != x.dtype())
       throw new IllegalArgumentException("refEmb is " + refEmb.scalar_type() + " but embeddings are " + emb.scalar_type());
     if (y.cols() != x.cols())
       throw new IllegalArgumentException("refEmb has " + y.cols() + " columns but embeddings have " + x.cols());
-    LongPointer yl = Views.labels(refLabels, "refLabels", y.rows());
+    LongPointer yl = Views.labels(ctx, refLabels, "refLabels", y.rows());
     NativeBatch b = new NativeBatch(x.rows(), y.rows(), x.cols(), true);
     b.batch.emb(x.data()).labels(xl).n(x.rows()).d(x.cols()).ref_emb(y.data()).ref_labels(yl).m(y.rows())
         .dtype(x.dtype());
     return b;
   }
 
-  static NativeBatch of(float[] emb, long[] labels, float[] refEmb, long[] refLabels, int d) {
+  static NativeBatch of(Context ctx, float[] emb, long[] labels, float[] refEmb, long[] refLabels, int d) {
+    Views.requireHost(ctx);
     int n = Views.rows(emb, d, "embeddings");
     Views.labelCount(labels, n, "labels");
     if ((refEmb == null) != (refLabels == null))

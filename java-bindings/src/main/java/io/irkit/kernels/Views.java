@@ -6,7 +6,11 @@ import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
-/** Zero-copy views of tensors and checks of array inputs, with messages that say what was expected. */
+/**
+ * Zero-copy views of tensors and checks of array inputs, with messages that say what was expected.
+ * Tensors must live where the context runs: CPU tensors with a CPU context, CUDA tensors on the
+ * context's device with a CUDA context (the native call then gets device pointers).
+ */
 final class Views {
   private Views() {}
 
@@ -18,16 +22,16 @@ final class Views {
   }
 
   /** A float32 view; bf16 / fp16 tensors are widened once (see {@link #float32}). */
-  static Matrix matrix(Tensor t, String name) {
-    return typedMatrix(float32(t, name), name);
+  static Matrix matrix(Context ctx, Tensor t, String name) {
+    return typedMatrix(ctx, float32(ctx, t, name), name);
   }
 
   /**
    * A zero-copy view of a float32, bfloat16 or float16 tensor: 16-bit data goes to the native call
    * as is, with its dtype (irk_batch.dtype), and is widened there.
    */
-  static Matrix typedMatrix(Tensor t, String name) {
-    requireCpuContiguous(t, name);
+  static Matrix typedMatrix(Context ctx, Tensor t, String name) {
+    requireOn(ctx, t, name);
     final int dtype = dtypeOf(t, name);
     if (t.dim() != 2)
       throw new IllegalArgumentException(name + " must be 2-D [rows x dim], got " + t.dim() + "-D");
@@ -46,14 +50,14 @@ final class Views {
   }
 
   /** The tensor itself if float32, else a float32 copy of a bfloat16 / float16 tensor (exact). */
-  static Tensor float32(Tensor t, String name) {
-    requireCpuContiguous(t, name);
+  static Tensor float32(Context ctx, Tensor t, String name) {
+    requireOn(ctx, t, name);
     if (dtypeOf(t, name) == Irkit.IRK_DTYPE_F32) return t;
     return t.to(ScalarType.Float);
   }
 
-  static LongPointer labels(Tensor t, String name, long rows) {
-    requireCpuContiguous(t, name);
+  static LongPointer labels(Context ctx, Tensor t, String name, long rows) {
+    requireOn(ctx, t, name);
     if (t.scalar_type().value != ScalarType.Long.value)
       throw new IllegalArgumentException(name + " must be an int64 tensor, got " + t.scalar_type());
     if (t.dim() != 1 || t.size(0) != rows)
@@ -62,10 +66,17 @@ final class Views {
     return t.data_ptr_long();
   }
 
-  private static void requireCpuContiguous(Tensor t, String name) {
+  private static void requireOn(Context ctx, Tensor t, String name) {
     if (t == null || t.isNull()) throw new IllegalArgumentException(name + " is null");
-    if (t.is_cuda())
-      throw new IllegalArgumentException(name + " is a CUDA tensor; this call expects a CPU tensor (CUDA kernels need a CUDA build and context)");
+    if (ctx.isCuda() && !t.is_cuda())
+      throw new IllegalArgumentException(name + " is a CPU tensor but the context runs on " + ctx.describe()
+          + ": move it there (.to(device)) or use a CPU context");
+    if (!ctx.isCuda() && t.is_cuda())
+      throw new IllegalArgumentException(name + " is a CUDA tensor but the context runs on the CPU: use Context.cuda("
+          + t.device().index() + ") (a library built with CUDA) or move the tensor to the CPU");
+    if (ctx.isCuda() && t.device().index() != ctx.deviceIndex())
+      throw new IllegalArgumentException(name + " is on CUDA device " + t.device().index() + " but the context runs on "
+          + ctx.describe());
     if (!t.is_contiguous())
       throw new IllegalArgumentException(name + " must be contiguous (call .contiguous() first)");
   }
@@ -74,6 +85,13 @@ final class Views {
     StringBuilder sb = new StringBuilder("[");
     for (long i = 0; i < t.dim(); i++) sb.append(i == 0 ? "" : ", ").append(t.size(i));
     return sb.append(']').toString();
+  }
+
+  /** Java arrays are host memory: only a CPU context can read them. */
+  static void requireHost(Context ctx) {
+    if (ctx.isCuda())
+      throw new IllegalArgumentException("Java arrays are host memory but the context runs on " + ctx.describe()
+          + ": pass CUDA tensors, or use a CPU context");
   }
 
   /** Rows of a row-major [rows x d] array. */

@@ -1,12 +1,14 @@
 // irk_batch_hard_miner's CUDA twin (cpu/batch_hard_miner.cpp): one block per anchor picks the
 // hardest positive and negative exactly as mining_common.h's masked_max_per_row /
 // masked_min_per_row scan the row (row_pick.cuh; ties: lowest index); the picks come back to the host, where
-// the anchors that have both become the triplets (at most n, already in order).
+// the anchors that have both become the triplets (at most n, already in order). Streamed
+// (stream.cuh, large batches): the same picks as one row pass over recomputed tiles.
 #include <vector>
 
 #include "call_setup.cuh"
 #include "core/cuda_kernels.h"
 #include "row_pick.cuh"
+#include "stream.cuh"
 
 namespace irk {
 namespace cuda {
@@ -29,17 +31,81 @@ __global__ void __launch_bounds__(kThreads) hard_rows_kernel(LabelledMatrix h, i
   }
 }
 
+// ------------------------------------------------------------------ streamed (stream.cuh)
+
+// block_pick's scan as a fold in column order: the best column after the last NaN seen so far
+// (a NaN drops everything before it), the last NaN, and whether any column was allowed.
+struct PickRun {
+  Pick best;  // j -1: none
+  int64_t last_nan;
+  int any;
+};
+
+__device__ __forceinline__ void pick_fold(PickRun& a, const PickRun& b, bool use_max) {
+  if (b.last_nan >= 0) {
+    a.best = b.best;
+    a.last_nan = b.last_nan;
+  } else {
+    a.best = PickOp{use_max}(a.best, b.best);
+  }
+  a.any |= b.any;
+}
+
+// Per anchor: the hardest positive and negative, as hard_rows_kernel picks them.
+struct HardRows : RowsNoEmit {
+  struct State {
+    PickRun p, n;
+  };
+  PairLabels L;
+  int64_t m;
+  int64_t* pick_pos;
+  int64_t* pick_neg;
+  int* keep;
+
+  // PML: the hardest positive is the max distance / min similarity, the hardest negative the opposite.
+  __device__ bool pos_max() const { return !L.inv; }
+  __device__ State init() const { return State{{{0.f, -1}, -1, 0}, {{0.f, -1}, -1, 0}}; }
+  __device__ State part(int64_t i, const float* v, int64_t j0, int count) const {
+    State a = init();
+    for (int k = 0; k < count; ++k) {
+      const int64_t j = j0 + k;
+      const bool ok_p = L.is_pos(i, j), ok_n = L.is_neg(i, j);
+      pick_fold(a.p, one(masked_value(v, k, ok_p, pos_max()), j, ok_p), pos_max());
+      pick_fold(a.n, one(masked_value(v, k, ok_n, !pos_max()), j, ok_n), !pos_max());
+    }
+    return a;
+  }
+  __device__ static PickRun one(float v, int64_t j, bool ok) {
+    return v != v ? PickRun{{0.f, -1}, j, ok} : PickRun{{v, j}, -1, ok};
+  }
+  __device__ void fold(State& a, const State& b) const {
+    pick_fold(a.p, b.p, pos_max());
+    pick_fold(a.n, b.n, !pos_max());
+  }
+  // block_pick's result: the NaN itself when it is the row's last column.
+  __device__ static int64_t index(const PickRun& r, int64_t m) { return r.last_nan == m - 1 ? r.last_nan : r.best.j; }
+  __device__ void finish(int64_t i, const State& a) const {
+    pick_pos[i] = index(a.p, m);
+    pick_neg[i] = index(a.n, m);
+    keep[i] = a.p.any && a.n.any;
+  }
+};
+
 }  // namespace
 
 void batch_hard_miner(const irk_context& ctx, const Batch& batch, const irk_distance& dist, irk_mined& out) {
-  BatchCall call(ctx, batch, dist, nullptr, CallKind::kMiner);
+  const bool streamed = use_streaming(batch.n, batch.m);
+  BatchCall call(ctx, batch, dist, nullptr, streamed ? CallKind::kStreamed : CallKind::kMiner);
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
-  const LabelledMatrix h = call.labelled();
   Scratch<int64_t> pick_pos(s, b.n), pick_neg(s, b.n);
   Scratch<int> keep(s, b.n);
-  hard_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(h, pick_pos.get(), pick_neg.get(), keep.get());
-  IRK_LAUNCHED("hard_rows_kernel");
+  if (streamed) {
+    stream_rows(s, call.T, HardRows{{}, call.labels(), b.m, pick_pos.get(), pick_neg.get(), keep.get()});
+  } else {
+    hard_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(call.labelled(), pick_pos.get(), pick_neg.get(), keep.get());
+    IRK_LAUNCHED("hard_rows_kernel");
+  }
   std::vector<int64_t> p(static_cast<size_t>(b.n)), n(static_cast<size_t>(b.n));
   std::vector<int> k(static_cast<size_t>(b.n));
   copy_to_host_async(s, p.data(), pick_pos.get(), b.n);

@@ -6,11 +6,12 @@ namespace cuda {
 
 BatchCall::BatchCall(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,
                      CallKind kind)
-    : device(ctx), s(stream_of(ctx)), wide(s, batch), b(wide.get()), checks(s) {
+    : device(ctx), s(stream_of(ctx)), wide(s, batch), b(wide.get()), checks(s), kind(kind), dist_kind(dist.kind) {
   checks.batch(b);
   checks.tuples(tuples, b.n, b.m);
   checks.report();
-  D = compute_distances(s, dist, b.x, b.n, b.y, b.m, b.d, b.self, nullptr, kind == CallKind::kLoss);
+  if (kind == CallKind::kStreamed) T = prepare_tiles(s, dist, b);
+  else D = compute_distances(s, dist, b.x, b.n, b.y, b.m, b.d, b.self, nullptr, kind == CallKind::kLoss);
 }
 
 }  // namespace cuda

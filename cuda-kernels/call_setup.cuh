@@ -1,7 +1,8 @@
 // The start every twin that takes an irk_batch shares, so that a kernel file reads as: set up the
 // call, run its own kernel(s), finish (loss_common.cuh). BatchCall makes the context's device
 // current, takes its stream, widens 16-bit embeddings (widen.cuh), checks the inputs on the
-// device and waits for the verdict (device_checks.cuh), then computes the distance matrix.
+// device and waits for the verdict (device_checks.cuh), then computes the distance matrix, or for
+// a streamed call (stream.cuh) only prepares the operands its tiles are computed from.
 #pragma once
 #include <cstdint>
 
@@ -10,36 +11,30 @@
 #include "device_checks.cuh"
 #include "distance.cuh"
 #include "pairs.cuh"
+#include "stream.cuh"
 #include "widen.cuh"
 
 namespace irk {
 namespace cuda {
 
-// The distance matrix with the labels that make its pairs, as the miners read it: (i, j) is a
-// positive when the labels agree (never (i, i) when reference = query), a negative when they
-// differ.
-struct LabelledMatrix {
+// The distance matrix with the labels that make its pairs (PairLabels), as the miners read it.
+struct LabelledMatrix : PairLabels {
   const float* S;  // [n x m], PML's `mat`
   int64_t m;
-  const int64_t* xlab;
-  const int64_t* ylab;
-  bool self;
-  bool inv;  // similarity: larger is closer
 
-  __device__ __forceinline__ bool is_pos(int64_t i, int64_t j) const { return xlab[i] == ylab[j] && !(self && i == j); }
-  __device__ __forceinline__ bool is_neg(int64_t i, int64_t j) const { return xlab[i] != ylab[j]; }
   __device__ __forceinline__ const float* row(int64_t i) const { return S + i * m; }
 };
 
 // What the call needs for the distance matrix afterwards.
 enum class CallKind {
-  kMiner,  // forward only
-  kLoss,   // keeps what distance_backward needs
+  kMiner,     // forward only
+  kLoss,      // keeps what distance_backward needs
+  kStreamed,  // no matrix: the operands its tiles are computed from (stream.cuh)
 };
 
 struct BatchCall {
   // Checks the batch and, when given, the tuples' index ranges (one stream sync), then computes
-  // the [n x m] distance matrix.
+  // the [n x m] distance matrix (kStreamed: prepares its tiles, in T).
   BatchCall(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,
             CallKind kind);
   BatchCall(const BatchCall&) = delete;
@@ -47,7 +42,11 @@ struct BatchCall {
 
   // The pairs a loss sees (pairs.cuh's pair_mask): mined tuples counted into `pc`, else the labels.
   PairMask pair_mask(const irk_tuples* tuples) { return ::irk::cuda::pair_mask(s, b, tuples, pc); }
-  LabelledMatrix labelled() const { return LabelledMatrix{D.s, b.m, b.xlab, b.ylab, b.self, D.inverted}; }
+  // The same pairs for the streaming path: mined tuples as sorted lists in `sp`, else the labels.
+  SparseMask sparse_mask(const irk_tuples* tuples) { return ::irk::cuda::sparse_mask(s, b, tuples, sp); }
+  PairLabels labels() const { return PairLabels{b.xlab, b.ylab, b.self, !is_l2(dist_kind)}; }
+  LabelledMatrix labelled() const { return LabelledMatrix{labels(), D.s, b.m}; }
+  bool streamed() const { return kind == CallKind::kStreamed; }
 
   // In the order they are made (and unmade in reverse), as the locals they replace were.
   DeviceScope device;
@@ -55,8 +54,12 @@ struct BatchCall {
   WideBatch wide;
   const Batch& b;  // float32 embeddings on the device
   DeviceChecks checks;
-  DevDist D;
+  const CallKind kind;
+  const irk_distance_kind dist_kind;
+  DevDist D;      // not kStreamed
+  StreamDist T;   // kStreamed only
   PairCounts pc;  // filled by pair_mask
+  SparsePairs sp;  // filled by sparse_mask
 };
 
 }  // namespace cuda

@@ -105,6 +105,13 @@ void copy_to_host(cudaStream_t s, T* host, const T* dev, int64_t count) {
   IRK_CUDA(cudaStreamSynchronize(s));
 }
 
+// Queues a copy of `count` elements host -> device; the host memory must outlive the copy.
+template <class T>
+void copy_to_device_async(cudaStream_t s, T* dev, const T* host, int64_t count) {
+  if (count <= 0) return;
+  IRK_CUDA(cudaMemcpyAsync(dev, host, sizeof(T) * static_cast<size_t>(count), cudaMemcpyHostToDevice, s));
+}
+
 inline void zero_floats(cudaStream_t s, float* p, int64_t count) {
   if (p && count > 0) IRK_CUDA(cudaMemsetAsync(p, 0, sizeof(float) * static_cast<size_t>(count), s));
 }

@@ -1,5 +1,6 @@
 // irk_contrastive_loss's CUDA twin (cpu/contrastive_loss.cpp): pair_parts.cuh with the terms of
 // math::contrastive_pos / contrastive_neg, each part averaged over its strictly positive terms.
+// Streamed (stream.cuh, large batches): the same parts over recomputed tiles.
 #include "call_setup.cuh"
 #include "core/cuda_kernels.h"
 #include "loss_common.cuh"
@@ -23,23 +24,32 @@ struct ContrastiveParts {
 
 void contrastive_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,
                       double pos_margin, double neg_margin, const irk_loss_out& out) {
-  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss);
+  const bool streamed = use_streaming(batch.n, batch.m);
+  BatchCall call(ctx, batch, dist, tuples, streamed ? CallKind::kStreamed : CallKind::kLoss);
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
-  const DevDist& D = call.D;
-  const PairMask mk = call.pair_mask(tuples);
-  const ContrastiveParts part{D.inverted, static_cast<float>(pos_margin), static_cast<float>(neg_margin)};
-  const PartTotals t = part_totals(s, mk, D.s, b.n, part);
+  const bool inv = !is_l2(dist.kind);
+  const ContrastiveParts part{inv, static_cast<float>(pos_margin), static_cast<float>(neg_margin)};
+  SparseMask smk{};
+  PairMask mk{};
+  if (streamed) smk = call.sparse_mask(tuples);
+  else mk = call.pair_mask(tuples);
+  const PartTotals t = streamed ? part_totals_streamed(s, smk, call.T, part) : part_totals(s, mk, call.D.s, b.n, part);
   int64_t num_pos = t.pos.b, num_neg = t.neg.b;
   tuple_pair_counts(tuples, &num_pos, &num_neg);
   const long long P = t.pos.a, N = t.neg.a;
-  if ((num_pos <= 1 && num_neg <= 1) || (P == 0 && N == 0)) return finish_loss(s, dist, b, D, 0.0, nullptr, out);
-  const double loss = (P ? t.pos.sum / P : 0.0) + (N ? t.neg.sum / N : 0.0);
-  const double gp = P ? math::dmargin_dx(D.inverted) / P : 0.0;
-  const double gn = N ? -math::dmargin_dx(D.inverted) / N : 0.0;
+  const bool zero = (num_pos <= 1 && num_neg <= 1) || (P == 0 && N == 0);
+  const double loss = zero ? 0.0 : (P ? t.pos.sum / P : 0.0) + (N ? t.neg.sum / N : 0.0);
+  const double gp = P ? math::dmargin_dx(inv) / P : 0.0;
+  const double gn = N ? -math::dmargin_dx(inv) / N : 0.0;
+  if (streamed) {
+    const PartStreamGrad<ContrastiveParts> grad{smk, part, gp, gn};
+    return finish_streamed_loss(s, dist, b, call.T, loss, zero ? nullptr : &grad, out);
+  }
+  if (zero) return finish_loss(s, dist, b, call.D, 0.0, nullptr, out);
   Scratch<float> G(s, b.n * b.m);
-  part_grad(s, mk, D.s, b.n, part, gp, gn, G.get());
-  finish_loss(s, dist, b, D, loss, G.get(), out);
+  part_grad(s, mk, call.D.s, b.n, part, gp, gn, G.get());
+  finish_loss(s, dist, b, call.D, loss, G.get(), out);
 }
 
 }  // namespace cuda

@@ -1,6 +1,5 @@
-// Device distance matrix and its backward pass (see distance.cuh). The chain-rule coefficients
-// mirror cpu/distance.cpp's distance_backward (that file keeps them inline, so they are restated
-// here, in chain_coef).
+// Device distance matrix and its backward pass (see distance.cuh). The chain-rule coefficients are
+// cpu/distance.cpp's (math/distance_math.h's chain_coef).
 #include "distance.cuh"
 #include "distance_value.cuh"
 #include "math/classifier_math.h"
@@ -80,18 +79,10 @@ void launch_gemm(cudaStream_t s, const TileOperands& op, const Epilogue& e) {
   IRK_LAUNCHED("gemm_kernel");
 }
 
-// d(value)/d(base) and the L2 chain, applied to dLoss/dS (cpu/distance.cpp distance_backward).
-__device__ __forceinline__ float chain_coef(float g, float base, int kind, double power) {
-  double c = g;
-  if (c == 0.0) return 0.f;
-  if (power != 1.0) c *= power * pow(static_cast<double>(base), power - 1.0);
-  if (kind == IRK_DIST_L2) c = base > 0.f ? c / base : 0.0;
-  else if (kind == IRK_DIST_SQUARED_L2) c *= 2.0;
-  return static_cast<float>(c);
-}
-
+// d(value)/d(base) and the L2 chain, applied to dLoss/dS (dmath::chain_coef).
 __global__ void chain_kernel(float* G, const float* base, int64_t count, int kind, double power) {
-  for (int64_t at = global_thread(); at < count; at += global_stride()) G[at] = chain_coef(G[at], base[at], kind, power);
+  for (int64_t at = global_thread(); at < count; at += global_stride())
+    G[at] = static_cast<float>(dmath::chain_coef(G[at], base[at], kind, power));
 }
 
 __global__ void __launch_bounds__(kThreads) row_sums_kernel(const float* C, int64_t cols, float* out) {
@@ -228,40 +219,41 @@ void distance_backward(cudaStream_t s, const irk_distance& dist, const DevDist& 
   const float sign = l2 ? -1.f : 1.f;
   const float* X = D.p.x;
   const float* Y = D.p.y;
-  Scratch<float> gx_buf, gy_buf;
-  float* gx = dx;
-  float* gy = D.self ? dx : dy;
-  if (dist.normalize) {
-    if (dx) gx_buf.allocate(s, n * d);
-    gx = gx_buf.get();
-    if (D.self) {
-      gy = gx;
-    } else if (want_dy) {
-      gy_buf.allocate(s, m * d);
-      gy = gy_buf.get();
-    }
-  }
+  const GradTargets t(s, dist, D.p, n, m, d, D.self, dx, dy);
   // gy = C^T X (L2: colsum * Y - C^T X); with self it is the first half of dx.
   if (D.self || want_dy) {
     TileOperands op{G, 1, m, X, d, 1, m, d, n};
-    Epilogue e{gy, d, true, ValueArgs{}, nullptr, sign, l2 ? csum.get() : nullptr, Y, false};
+    Epilogue e{t.gy, d, true, ValueArgs{}, nullptr, sign, l2 ? csum.get() : nullptr, Y, false};
     launch_gemm(s, op, e);
   }
   // gx = C Y (L2: rowsum * X - C Y), added to gy when self.
   if (dx) {
     TileOperands op{G, m, 1, Y, d, 1, n, d, m};
-    Epilogue e{gx, d, true, ValueArgs{}, nullptr, sign, l2 ? rsum.get() : nullptr, X, D.self};
+    Epilogue e{t.gx, d, true, ValueArgs{}, nullptr, sign, l2 ? rsum.get() : nullptr, X, D.self};
     launch_gemm(s, op, e);
   }
-  if (!dist.normalize) return;
-  if (dx) {
-    normalize_backward_kernel<<<row_blocks(n), kThreads, 0, s>>>(gx, X, D.p.xr, d, dx);
-    IRK_LAUNCHED("normalize_backward_kernel");
+  t.finish(s);
+}
+
+GradTargets::GradTargets(cudaStream_t s, const irk_distance& dist, const Prepared& p, int64_t n, int64_t m, int64_t d,
+                         bool self, float* dx, float* dy)
+    : gx(dx), gy(self ? dx : dy), dx_(dx), dy_(self ? nullptr : dy), p_(p), n_(n), m_(m), d_(d),
+      normalize_(dist.normalize != 0) {
+  if (!normalize_) return;
+  if (dx) gx_buf_.allocate(s, n * d);
+  gx = gx_buf_.get();
+  if (self) {
+    gy = gx;
+  } else if (dy) {
+    gy_buf_.allocate(s, m * d);
+    gy = gy_buf_.get();
   }
-  if (want_dy) {
-    normalize_backward_kernel<<<row_blocks(m), kThreads, 0, s>>>(gy, Y, D.p.yr, d, dy);
-    IRK_LAUNCHED("normalize_backward_kernel");
-  }
+}
+
+void GradTargets::finish(cudaStream_t s) const {
+  if (!normalize_) return;
+  if (dx_) normalize_backward(s, gx, p_.x, p_.xr, n_, d_, dx_);
+  if (dy_) normalize_backward(s, gy, p_.y, p_.yr, m_, d_, dy_);
 }
 
 }  // namespace cuda

@@ -49,6 +49,29 @@ DevDist compute_distances(cudaStream_t s, const irk_distance& dist, const float*
 // cpu/distance.h's distance_backward does; dx/dy may be NULL, dy is ignored when self.
 void distance_backward(cudaStream_t s, const irk_distance& dist, const DevDist& D, float* G, float* dx, float* dy);
 
+// Where the backward pass's two products land: dx / dy themselves, or (normalize) scratch that
+// finish() then maps through F.normalize into them. With self, gy is gx (dx sums both products)
+// and dy is not written.
+class GradTargets {
+ public:
+  GradTargets(cudaStream_t s, const irk_distance& dist, const Prepared& p, int64_t n, int64_t m, int64_t d, bool self,
+              float* dx, float* dy);
+  GradTargets(const GradTargets&) = delete;
+  GradTargets& operator=(const GradTargets&) = delete;
+  void finish(cudaStream_t s) const;
+
+  float* gx;  // [n x d], NULL when dx is
+  float* gy;  // [m x d], NULL when dy is (not self)
+
+ private:
+  float* dx_;
+  float* dy_;
+  const Prepared& p_;
+  int64_t n_, m_, d_;
+  bool normalize_;
+  Scratch<float> gx_buf_, gy_buf_;
+};
+
 // out[r * ldo + c] = sum_t A(r, t) B(t, c) (+ out[r * ldo + c] when accumulate) over the R x C
 // output of `op`, by tile.cuh's product: the plain GEMM the classifier and proxy twins use.
 void gemm(cudaStream_t s, const TileOperands& op, float* out, int64_t ldo, bool accumulate = false);

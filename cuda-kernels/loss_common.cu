@@ -44,17 +44,19 @@ LossTotals total(cudaStream_t s, const LossRows& r, const irk_tuples* tuples) {
   return h;
 }
 
-void finish_loss(cudaStream_t s, const irk_distance& dist, const Batch& b, const DevDist& D, double loss, float* G,
-                 const irk_loss_out& out) {
+bool store_loss(cudaStream_t s, const Batch& b, double loss, bool has_grad, const irk_loss_out& out) {
   if (!std::isfinite(loss)) fail(IRK_ERR_INTERNAL, "loss is not finite (%g)", loss);
   store_scalar(s, out.loss, static_cast<float>(loss));
-  float* dy = b.self ? nullptr : out.grad_ref;
-  if (G == nullptr) {
-    zero_floats(s, out.grad, b.n * b.d);
-    zero_floats(s, dy, b.m * b.d);
-    return;
-  }
-  distance_backward(s, dist, D, G, out.grad, dy);
+  if (has_grad) return true;
+  zero_floats(s, out.grad, b.n * b.d);
+  zero_floats(s, b.self ? nullptr : out.grad_ref, b.m * b.d);
+  return false;
+}
+
+void finish_loss(cudaStream_t s, const irk_distance& dist, const Batch& b, const DevDist& D, double loss, float* G,
+                 const irk_loss_out& out) {
+  if (!store_loss(s, b, loss, G != nullptr, out)) return;
+  distance_backward(s, dist, D, G, out.grad, b.self ? nullptr : out.grad_ref);
   if (b.self) zero_floats(s, out.grad_ref, b.n * b.d);
 }
 

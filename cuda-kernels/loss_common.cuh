@@ -7,6 +7,7 @@
 #include "core/check.h"
 #include "distance.cuh"
 #include "pairs.cuh"
+#include "stream.cuh"
 
 namespace irk {
 namespace cuda {
@@ -90,6 +91,20 @@ LossTotals total(cudaStream_t s, const LossRows& r, const irk_tuples* tuples);
 // G = dLoss/dS [n x m] on the device (overwritten), or NULL for a zero gradient.
 void finish_loss(cudaStream_t s, const irk_distance& dist, const Batch& b, const DevDist& D, double loss, float* G,
                  const irk_loss_out& out);
+
+// finish_loss's first half: checks the loss is finite and stores it; without a gradient to come
+// (has_grad false) zeroes grad and grad_ref. Returns has_grad.
+bool store_loss(cudaStream_t s, const Batch& b, double loss, bool has_grad, const irk_loss_out& out);
+
+// finish_loss for a streamed call (stream.cuh): dLoss/dS comes from `grad` (stream_backward), or
+// NULL for a zero gradient.
+template <class Grad>
+void finish_streamed_loss(cudaStream_t s, const irk_distance& dist, const Batch& b, const StreamDist& T, double loss,
+                          const Grad* grad, const irk_loss_out& out) {
+  if (!store_loss(s, b, loss, grad != nullptr, out)) return;
+  stream_backward(s, dist, T, *grad, out.grad, b.self ? nullptr : out.grad_ref);
+  if (b.self) zero_floats(s, out.grad_ref, b.n * b.d);
+}
 
 // PML's AvgNonZeroReducer over LossRows: the loss is the mean of the counted rows' losses and G is
 // scaled by grad_scale / count on those rows, zeroed on the others; no counted row: zero loss

@@ -1,28 +1,49 @@
 // irk_ms_loss's CUDA twin (cpu/ms_loss.cpp): one block per query row computes both log-sum-exp
 // terms and writes its row of dLoss/dS in the same pass; row losses are summed in a fixed order.
+// Streamed (stream.cuh, large batches): one row pass for the log-sum-exps, then the backward pass
+// recomputes each pair's gradient from them.
 #include <cmath>
 
 #include "call_setup.cuh"
 #include "core/cuda_kernels.h"
 #include "loss_common.cuh"
 #include "math/irk_math.h"
+#include "math/pair_math.h"
 
 namespace irk {
 namespace cuda {
 namespace {
 
+// The loss's parameters and its per-pair math (math/pair_math.h), shared by both paths.
+struct MsParams {
+  bool inv;
+  double alpha, beta, base, w;
+
+  // The exponents alpha * margin(s, base) and beta * margin(base, s) of PML's two sums.
+  __device__ double pos_exponent(float s) const { return math::ms_pos_exponent(inv, alpha, s, base); }
+  __device__ double neg_exponent(float s) const { return math::ms_neg_exponent(inv, beta, s, base); }
+  // dLoss/dS of a pair given its row's two log-sum-exps; d/ds of margin(s, base) is dmargin_dx,
+  // of margin(base, s) its negation.
+  __device__ float grad(bool pos, bool neg, float s, double lse_p, double lse_n) const {
+    double v = 0.0;
+    if (pos) v += exp(pos_exponent(s) - lse_p) * w * math::dmargin_dx(inv);
+    if (neg) v -= exp(neg_exponent(s) - lse_n) * w * math::dmargin_dx(inv);
+    return static_cast<float>(v);
+  }
+  // The row's loss; each log-sum-exp includes PML's "add_one" zero.
+  __device__ double row_loss(int64_t np, double lse_p, int64_t nn, double lse_n) const {
+    return (np > 0 ? lse_p / alpha : 0.0) + (nn > 0 ? lse_n / beta : 0.0);
+  }
+};
+
 struct MsRows {
   const float* S;  // [n x m]
   PairMask mk;     // mined pairs as masks (count > 0), or the pairs from the labels
-  bool inv;
-  double alpha, beta, base, w;
+  MsParams p;
 };
 
 __device__ __forceinline__ bool ms_pos(const MsRows& a, int64_t i, int64_t j) { return a.mk.pos(i, j) > 0; }
 __device__ __forceinline__ bool ms_neg(const MsRows& a, int64_t i, int64_t j) { return a.mk.neg(i, j) > 0; }
-// The exponents alpha * margin(s, base) and beta * margin(base, s) of PML's two sums.
-__device__ __forceinline__ double pos_exponent(const MsRows& a, float s) { return a.alpha * math::margin(a.inv, s, a.base); }
-__device__ __forceinline__ double neg_exponent(const MsRows& a, float s) { return a.beta * math::margin(a.inv, a.base, s); }
 
 __global__ void __launch_bounds__(kThreads) ms_loss_rows_kernel(MsRows a, RowResults out) {
   __shared__ double shd[kThreads];
@@ -34,11 +55,11 @@ __global__ void __launch_bounds__(kThreads) ms_loss_rows_kernel(MsRows a, RowRes
   int64_t np = 0, nn = 0;
   for (int64_t j = threadIdx.x; j < a.mk.m; j += blockDim.x) {
     if (ms_pos(a, i, j)) {
-      mp = fmax(mp, pos_exponent(a, s[j]));
+      mp = fmax(mp, a.p.pos_exponent(s[j]));
       ++np;
     }
     if (ms_neg(a, i, j)) {
-      mn = fmax(mn, neg_exponent(a, s[j]));
+      mn = fmax(mn, a.p.neg_exponent(s[j]));
       ++nn;
     }
   }
@@ -49,42 +70,106 @@ __global__ void __launch_bounds__(kThreads) ms_loss_rows_kernel(MsRows a, RowRes
   // Pass 2: the sums of exp(e - max).
   double sp = 0.0, sn = 0.0;
   for (int64_t j = threadIdx.x; j < a.mk.m; j += blockDim.x) {
-    if (ms_pos(a, i, j)) sp += exp(pos_exponent(a, s[j]) - mp);
-    if (ms_neg(a, i, j)) sn += exp(neg_exponent(a, s[j]) - mn);
+    if (ms_pos(a, i, j)) sp += exp(a.p.pos_exponent(s[j]) - mp);
+    if (ms_neg(a, i, j)) sn += exp(a.p.neg_exponent(s[j]) - mn);
   }
   sp = block_reduce(sp, SumOp(), shd);
   sn = block_reduce(sn, SumOp(), shd);
   const double lse_p = mp + log(sp + exp(-mp));
   const double lse_n = mn + log(sn + exp(-mn));
-  // Pass 3: dTerm/dS; d/ds of margin(s, base) is dmargin_dx, of margin(base, s) its negation.
-  const double dp = a.w * math::dmargin_dx(a.inv), dn = -a.w * math::dmargin_dx(a.inv);
+  // Pass 3: dTerm/dS.
   float* g = out.G + i * a.mk.m;
-  for (int64_t j = threadIdx.x; j < a.mk.m; j += blockDim.x) {
-    double v = 0.0;
-    if (ms_pos(a, i, j)) v += exp(pos_exponent(a, s[j]) - lse_p) * dp;
-    if (ms_neg(a, i, j)) v += exp(neg_exponent(a, s[j]) - lse_n) * dn;
-    g[j] = static_cast<float>(v);
+  for (int64_t j = threadIdx.x; j < a.mk.m; j += blockDim.x)
+    g[j] = a.p.grad(ms_pos(a, i, j), ms_neg(a, i, j), s[j], lse_p, lse_n);
+  if (threadIdx.x == 0) out.store(i, a.p.row_loss(np, lse_p, nn, lse_n), np, nn);
+}
+
+// ------------------------------------------------------------------ streamed (stream.cuh)
+
+// Pass 1 per row: both log-sum-exps as running (max, sum of exp(e - max)) pairs that start at the
+// "add_one" zero (max 0, sum 0), merged chunk by chunk in column order, and the pair counts.
+struct MsLseRows : RowsNoEmit {
+  struct State {
+    math::LogSumExp p, n;
+    int64_t np, nn;
+  };
+  SparseMask mk;
+  MsParams prm;
+  double* lse_p;
+  double* lse_n;
+  RowResults out;
+
+  __device__ State init() const { return State{{0.0, 0.0}, {0.0, 0.0}, 0, 0}; }
+  __device__ State part(int64_t i, const float* v, int64_t j0, int count) const {
+    State a = init();
+    for (int k = 0; k < count; ++k) {
+      if (mk.pos(i, j0 + k) > 0) a.p.max = fmax(a.p.max, prm.pos_exponent(v[k])), ++a.np;
+      if (mk.neg(i, j0 + k) > 0) a.n.max = fmax(a.n.max, prm.neg_exponent(v[k])), ++a.nn;
+    }
+    for (int k = 0; k < count; ++k) {
+      if (mk.pos(i, j0 + k) > 0) a.p.sum += exp(prm.pos_exponent(v[k]) - a.p.max);
+      if (mk.neg(i, j0 + k) > 0) a.n.sum += exp(prm.neg_exponent(v[k]) - a.n.max);
+    }
+    return a;
   }
-  if (threadIdx.x == 0) out.store(i, (np > 0 ? lse_p / a.alpha : 0.0) + (nn > 0 ? lse_n / a.beta : 0.0), np, nn);
+  __device__ void fold(State& a, const State& b) const {
+    math::lse_merge(a.p, b.p);
+    math::lse_merge(a.n, b.n);
+    a.np += b.np;
+    a.nn += b.nn;
+  }
+  __device__ void finish(int64_t i, const State& a) const {
+    const double lp = a.p.max + log(a.p.sum + exp(-a.p.max));
+    const double ln = a.n.max + log(a.n.sum + exp(-a.n.max));
+    lse_p[i] = lp;
+    lse_n[i] = ln;
+    out.store(i, prm.row_loss(a.np, lp, a.nn, ln), a.np, a.nn);
+  }
+};
+
+struct MsGrad {
+  SparseMask mk;
+  MsParams prm;
+  const double* lse_p;
+  const double* lse_n;
+  __device__ float operator()(int64_t i, int64_t j, float s) const {
+    return prm.grad(mk.pos(i, j) > 0, mk.neg(i, j) > 0, s, lse_p[i], lse_n[i]);
+  }
+};
+
+void ms_loss_streamed(BatchCall& call, const irk_distance& dist, const irk_tuples* tuples, const MsParams& prm,
+                      const irk_loss_out& out) {
+  const cudaStream_t s = call.s;
+  const Batch& b = call.b;
+  const SparseMask mk = call.sparse_mask(tuples);
+  LossRows r(s, b.n, 0, false);  // no G
+  Scratch<double> lse_p(s, b.n), lse_n(s, b.n);
+  stream_rows(s, call.T, MsLseRows{{}, mk, prm, lse_p.get(), lse_n.get(), r.device()});
+  const LossTotals t = total(s, r, tuples);
+  const MsGrad grad{mk, prm, lse_p.get(), lse_n.get()};
+  const bool zero = t.num_pos <= 1 && t.num_neg <= 1;
+  finish_streamed_loss(s, dist, b, call.T, zero ? 0.0 : t.sum * prm.w, zero ? nullptr : &grad, out);
 }
 
 }  // namespace
 
 void ms_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples, double alpha,
              double beta, double base, const irk_loss_out& out) {
-  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss);
+  const bool streamed = use_streaming(batch.n, batch.m);
+  BatchCall call(ctx, batch, dist, tuples, streamed ? CallKind::kStreamed : CallKind::kLoss);
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
+  const MsParams prm{!is_l2(dist.kind), alpha, beta, base, 1.0 / static_cast<double>(b.n)};
+  if (streamed) return ms_loss_streamed(call, dist, tuples, prm, out);
   const DevDist& D = call.D;
-  const double w = 1.0 / static_cast<double>(b.n);
-  const MsRows rows{D.s, call.pair_mask(tuples), D.inverted, alpha, beta, base, w};
+  const MsRows rows{D.s, call.pair_mask(tuples), prm};
   LossRows r(s, b.n, b.m, false);
   ms_loss_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(rows, r.device());
   IRK_LAUNCHED("ms_loss_rows_kernel");
   // PML: all(len(x) <= 1) over the pair lists, with multiplicity for mined tuples.
   const LossTotals t = total(s, r, tuples);
   if (t.num_pos <= 1 && t.num_neg <= 1) return finish_loss(s, dist, b, D, 0.0, nullptr, out);
-  finish_loss(s, dist, b, D, t.sum * w, r.G.get(), out);
+  finish_loss(s, dist, b, D, t.sum * prm.w, r.G.get(), out);
 }
 
 }  // namespace cuda

@@ -1,13 +1,15 @@
 // irk_ms_miner's CUDA twin (cpu/ms_miner.cpp). One block per row finds the row's closest negative
 // and farthest positive and counts the pairs it keeps; a scan gives each row its place; the total
 // comes back to the host (the one count the call returns), and a second pass per row writes the
-// pairs in order, so they land sorted in the host vectors.
+// pairs in order, so they land sorted in the host vectors. Streamed (stream.cuh, large batches):
+// the same three steps as row passes over recomputed tiles (extremes, counts, fill).
 #include <cmath>
 #include <vector>
 
 #include "call_setup.cuh"
 #include "core/cuda_kernels.h"
 #include "math/pair_math.h"
+#include "stream.cuh"
 
 namespace irk {
 namespace cuda {
@@ -105,20 +107,129 @@ __global__ void __launch_bounds__(kThreads) ms_fill_kernel(MsMine a, const float
   }
 }
 
+// ------------------------------------------------------------------ streamed (stream.cuh)
+
+// Pass 1 per row: the closest negative, the farthest positive, whether the row has any of each.
+struct MsStatRows : RowsNoEmit {
+  struct State {
+    float bn, wp;
+    int has_pos, has_neg;
+  };
+  PairLabels L;
+  float* best_neg;
+  float* worst_pos;
+  int* any;
+
+  __device__ State init() const {
+    const float far = L.inv ? -INFINITY : INFINITY;  // never closer than anything
+    return State{far, -far, 0, 0};
+  }
+  __device__ State part(int64_t i, const float* v, int64_t j0, int count) const {
+    State a = init();
+    for (int k = 0; k < count; ++k) {
+      if (L.is_neg(i, j0 + k)) {
+        a.has_neg = 1;
+        if (math::is_closer(L.inv, v[k], a.bn)) a.bn = v[k];
+      }
+      if (L.is_pos(i, j0 + k)) {
+        a.has_pos = 1;
+        if (math::is_closer(L.inv, a.wp, v[k])) a.wp = v[k];
+      }
+    }
+    return a;
+  }
+  __device__ void fold(State& a, const State& b) const {
+    a.bn = Closer{L.inv}(a.bn, b.bn);
+    a.wp = Farther{L.inv}(a.wp, b.wp);
+    a.has_pos |= b.has_pos;
+    a.has_neg |= b.has_neg;
+  }
+  __device__ void finish(int64_t i, const State& a) const {
+    best_neg[i] = a.bn;
+    worst_pos[i] = a.wp;
+    if (a.has_pos) atomicOr(&any[0], 1);
+    if (a.has_neg) atomicOr(&any[1], 1);
+  }
+};
+
+// Pass 2 per row: how many pairs of each kind it keeps.
+struct MsCountRows : RowsNoEmit {
+  struct State {
+    int64_t kp, kn;
+  };
+  PairLabels L;
+  float eps;
+  const float* best_neg;
+  const float* worst_pos;
+  int64_t* n_pos;
+  int64_t* n_neg;
+
+  __device__ bool keep_pos(int64_t i, int64_t j, float v) const {
+    return L.is_pos(i, j) && math::ms_keep_pos(L.inv, v, eps, best_neg[i]);
+  }
+  __device__ bool keep_neg(int64_t i, int64_t j, float v) const {
+    return L.is_neg(i, j) && math::ms_keep_neg(L.inv, v, eps, worst_pos[i]);
+  }
+  __device__ State init() const { return State{0, 0}; }
+  __device__ State part(int64_t i, const float* v, int64_t j0, int count) const {
+    State a = init();
+    for (int k = 0; k < count; ++k) {
+      a.kp += keep_pos(i, j0 + k, v[k]);
+      a.kn += keep_neg(i, j0 + k, v[k]);
+    }
+    return a;
+  }
+  __device__ void fold(State& a, const State& b) const {
+    a.kp += b.kp;
+    a.kn += b.kn;
+  }
+  __device__ void finish(int64_t i, const State& a) const {
+    n_pos[i] = a.kp;
+    n_neg[i] = a.kn;
+  }
+};
+
+// Pass 3: the same counts, each chunk writing its kept pairs (i, j) in column order after the
+// row's earlier ones, at out + 2 * (off[i] + before).
+struct MsFillRows : MsCountRows {
+  const int64_t* pos_off;
+  const int64_t* neg_off;
+  int64_t* pos;
+  int64_t* neg;
+
+  __device__ void emit(int64_t i, const float* v, int64_t j0, int count, const State& before) const {
+    int64_t at_pos = pos_off[i] + before.kp, at_neg = neg_off[i] + before.kn;
+    for (int k = 0; k < count; ++k) {
+      const int64_t j = j0 + k;
+      if (keep_pos(i, j, v[k])) pos[2 * at_pos] = i, pos[2 * at_pos + 1] = j, ++at_pos;
+      if (keep_neg(i, j, v[k])) neg[2 * at_neg] = i, neg[2 * at_neg + 1] = j, ++at_neg;
+    }
+  }
+  __device__ void finish(int64_t, const State&) const {}
+};
+
 }  // namespace
 
 void ms_miner(const irk_context& ctx, const Batch& batch, const irk_distance& dist, double epsilon, irk_mined& out) {
-  BatchCall call(ctx, batch, dist, nullptr, CallKind::kMiner);
+  const bool streamed = use_streaming(batch.n, batch.m);
+  BatchCall call(ctx, batch, dist, nullptr, streamed ? CallKind::kStreamed : CallKind::kMiner);
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
-  const MsMine a{call.labelled(), static_cast<float>(epsilon)};
+  const float eps = static_cast<float>(epsilon);
   Scratch<float> best_neg(s, b.n), worst_pos(s, b.n);
   Scratch<int64_t> n_pos(s, b.n), n_neg(s, b.n), pos_off(s, b.n + 1), neg_off(s, b.n + 1);
   Scratch<int> any(s, 2);
   any.zero();
-  ms_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, best_neg.get(), worst_pos.get(), n_pos.get(), n_neg.get(),
-                                                       any.get());
-  IRK_LAUNCHED("ms_rows_kernel");
+  const MsMine a{call.labelled(), eps};
+  const MsCountRows count{{}, call.labels(), eps, best_neg.get(), worst_pos.get(), n_pos.get(), n_neg.get()};
+  if (streamed) {
+    stream_rows(s, call.T, MsStatRows{{}, call.labels(), best_neg.get(), worst_pos.get(), any.get()});
+    stream_rows(s, call.T, count);
+  } else {
+    ms_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, best_neg.get(), worst_pos.get(), n_pos.get(), n_neg.get(),
+                                                         any.get());
+    IRK_LAUNCHED("ms_rows_kernel");
+  }
   exclusive_scan(s, n_pos.get(), b.n, pos_off.get());
   exclusive_scan(s, n_neg.get(), b.n, neg_off.get());
   int64_t totals[2] = {0, 0};
@@ -131,9 +242,13 @@ void ms_miner(const irk_context& ctx, const Batch& batch, const irk_distance& di
     return;
   }
   Scratch<int64_t> pos(s, 2 * totals[0]), neg(s, 2 * totals[1]);
-  ms_fill_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, best_neg.get(), worst_pos.get(), pos_off.get(),
-                                                       neg_off.get(), pos.get(), neg.get());
-  IRK_LAUNCHED("ms_fill_kernel");
+  if (streamed) {
+    stream_rows(s, call.T, MsFillRows{count, pos_off.get(), neg_off.get(), pos.get(), neg.get()});
+  } else {
+    ms_fill_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, best_neg.get(), worst_pos.get(), pos_off.get(),
+                                                         neg_off.get(), pos.get(), neg.get());
+    IRK_LAUNCHED("ms_fill_kernel");
+  }
   std::vector<int64_t> pos_h(static_cast<size_t>(2 * totals[0])), neg_h(static_cast<size_t>(2 * totals[1]));
   copy_to_host_async(s, pos_h.data(), pos.get(), static_cast<int64_t>(pos_h.size()));
   copy_to_host(s, neg_h.data(), neg.get(), static_cast<int64_t>(neg_h.size()));

@@ -3,12 +3,14 @@
 // multiplicity), so dLoss/dS is one constant per part on the selected pairs. Pass 1 (one block
 // per row) sums and counts per row, fixed-order totals come back to the host (one copy), the
 // caller turns them into the two constants, pass 2 writes G. `Part` supplies the per-pair math
-// from math/*.h: pos_sel(s), pos_term(s), neg_sel(s), neg_term(s).
+// from math/*.h: pos_sel(s), pos_term(s), neg_sel(s), neg_term(s). Streamed (stream.cuh): pass 1
+// as a row pass over recomputed tiles, and the constants applied per pair in stream_backward.
 #pragma once
 #include <cstdint>
 
 #include "common.cuh"
 #include "pairs.cuh"
+#include "stream.cuh"
 
 namespace irk {
 namespace cuda {
@@ -18,6 +20,31 @@ struct PartRows {
   Scratch<int64_t> pcnt, ncnt, ppairs, npairs;  // selected (with multiplicity) / all pairs per row
 };
 
+// One row's running sums: selected terms and counts, and all pairs, of each part.
+struct PartSums {
+  double sp, sn;
+  int64_t cp, cn, ap, an;
+};
+
+// Adds pair (wp, wn: its multiplicities as a positive / negative) of value s.
+template <class Part>
+__device__ __forceinline__ void part_add(PartSums& a, const Part& part, int64_t wp, int64_t wn, float s) {
+  a.ap += wp;
+  a.an += wn;
+  if (wp && part.pos_sel(s)) a.sp += part.pos_term(s) * static_cast<double>(wp), a.cp += wp;
+  if (wn && part.neg_sel(s)) a.sn += part.neg_term(s) * static_cast<double>(wn), a.cn += wn;
+}
+
+// dLoss/dS of pair (wp, wn) of value s given the parts' constants.
+template <class Part>
+__device__ __forceinline__ float part_pair_grad(const Part& part, int64_t wp, int64_t wn, float s, double gp,
+                                                double gn) {
+  double g = 0.0;
+  if (wp && part.pos_sel(s)) g += gp * static_cast<double>(wp);
+  if (wn && part.neg_sel(s)) g += gn * static_cast<double>(wn);
+  return static_cast<float>(g);
+}
+
 template <class Part>
 __global__ void __launch_bounds__(kThreads) part_rows_kernel(PairMask mk, const float* S, Part part, double* psum,
                                                              int64_t* pcnt, double* nsum, int64_t* ncnt,
@@ -26,23 +53,16 @@ __global__ void __launch_bounds__(kThreads) part_rows_kernel(PairMask mk, const 
   __shared__ int64_t shi[kThreads];
   const int64_t i = blockIdx.x;
   const float* s = S + i * mk.m;
-  double sp = 0.0, sn = 0.0;
-  int64_t cp = 0, cn = 0, ap = 0, an = 0;
-  for (int64_t j = threadIdx.x; j < mk.m; j += blockDim.x) {
-    const int64_t wp = mk.pos(i, j), wn = mk.neg(i, j);
-    ap += wp;
-    an += wn;
-    if (wp && part.pos_sel(s[j])) sp += part.pos_term(s[j]) * static_cast<double>(wp), cp += wp;
-    if (wn && part.neg_sel(s[j])) sn += part.neg_term(s[j]) * static_cast<double>(wn), cn += wn;
-  }
-  sp = block_reduce(sp, SumOp(), shd);
-  sn = block_reduce(sn, SumOp(), shd);
-  cp = block_reduce(cp, SumOp(), shi);
-  cn = block_reduce(cn, SumOp(), shi);
-  ap = block_reduce(ap, SumOp(), shi);
-  an = block_reduce(an, SumOp(), shi);
+  PartSums a{0.0, 0.0, 0, 0, 0, 0};
+  for (int64_t j = threadIdx.x; j < mk.m; j += blockDim.x) part_add(a, part, mk.pos(i, j), mk.neg(i, j), s[j]);
+  a.sp = block_reduce(a.sp, SumOp(), shd);
+  a.sn = block_reduce(a.sn, SumOp(), shd);
+  a.cp = block_reduce(a.cp, SumOp(), shi);
+  a.cn = block_reduce(a.cn, SumOp(), shi);
+  a.ap = block_reduce(a.ap, SumOp(), shi);
+  a.an = block_reduce(a.an, SumOp(), shi);
   if (threadIdx.x == 0) {
-    psum[i] = sp, nsum[i] = sn, pcnt[i] = cp, ncnt[i] = cn, ppairs[i] = ap, npairs[i] = an;
+    psum[i] = a.sp, nsum[i] = a.sn, pcnt[i] = a.cp, ncnt[i] = a.cn, ppairs[i] = a.ap, npairs[i] = a.an;
   }
 }
 
@@ -50,34 +70,84 @@ template <class Part>
 __global__ void part_grad_kernel(PairMask mk, const float* S, int64_t n, Part part, double gp, double gn, float* G) {
   for (int64_t at = global_thread(); at < n * mk.m; at += global_stride()) {
     const int64_t i = at / mk.m, j = at % mk.m;
-    const float s = S[at];
-    const int64_t wp = mk.pos(i, j), wn = mk.neg(i, j);
-    double g = 0.0;
-    if (wp && part.pos_sel(s)) g += gp * static_cast<double>(wp);
-    if (wn && part.neg_sel(s)) g += gn * static_cast<double>(wn);
-    G[at] = static_cast<float>(g);
+    G[at] = part_pair_grad(part, mk.pos(i, j), mk.neg(i, j), S[at], gp, gn);
   }
 }
+
+// Streamed (stream.cuh): pass 1 as a row pass, and the gradient per pair for stream_backward.
+template <class Part>
+struct PartStreamRows : RowsNoEmit {
+  using State = PartSums;
+  SparseMask mk;
+  Part terms;
+  double* psum;
+  int64_t* pcnt;
+  double* nsum;
+  int64_t* ncnt;
+  int64_t* ppairs;
+  int64_t* npairs;
+
+  __device__ State init() const { return State{0.0, 0.0, 0, 0, 0, 0}; }
+  __device__ State part(int64_t i, const float* v, int64_t j0, int count) const {
+    State a = init();
+    for (int k = 0; k < count; ++k) part_add(a, terms, mk.pos(i, j0 + k), mk.neg(i, j0 + k), v[k]);
+    return a;
+  }
+  __device__ void fold(State& a, const State& b) const {
+    a.sp += b.sp, a.sn += b.sn, a.cp += b.cp, a.cn += b.cn, a.ap += b.ap, a.an += b.an;
+  }
+  __device__ void finish(int64_t i, const State& a) const {
+    psum[i] = a.sp, nsum[i] = a.sn, pcnt[i] = a.cp, ncnt[i] = a.cn, ppairs[i] = a.ap, npairs[i] = a.an;
+  }
+};
+
+template <class Part>
+struct PartStreamGrad {
+  SparseMask mk;
+  Part part;
+  double gp, gn;
+  __device__ float operator()(int64_t i, int64_t j, float s) const {
+    return part_pair_grad(part, mk.pos(i, j), mk.neg(i, j), s, gp, gn);
+  }
+};
 
 // Totals of both parts: pos.sum / pos.a (selected) / pos.b (all positive pairs), same for neg.
 struct PartTotals {
   Totals pos, neg;
 };
 
-template <class Part>
-PartTotals part_totals(cudaStream_t s, const PairMask& mk, const float* S, int64_t n, const Part& part) {
+inline PartRows part_rows(cudaStream_t s, int64_t n) {
   PartRows r;
   r.psum.allocate(s, n), r.nsum.allocate(s, n), r.pcnt.allocate(s, n), r.ncnt.allocate(s, n);
   r.ppairs.allocate(s, n), r.npairs.allocate(s, n);
-  part_rows_kernel<<<row_blocks(n), kThreads, 0, s>>>(mk, S, part, r.psum.get(), r.pcnt.get(), r.nsum.get(),
-                                                      r.ncnt.get(), r.ppairs.get(), r.npairs.get());
-  IRK_LAUNCHED("part_rows_kernel");
+  return r;
+}
+
+// The rows' sums in a fixed order, brought back to the host (one copy).
+inline PartTotals part_sums(cudaStream_t s, const PartRows& r, int64_t n) {
   Scratch<Totals> t(s, 2);
   sum_rows(s, r.psum.get(), r.pcnt.get(), r.ppairs.get(), n, t.get());
   sum_rows(s, r.nsum.get(), r.ncnt.get(), r.npairs.get(), n, t.get() + 1);
   PartTotals h{};
   copy_to_host(s, &h.pos, t.get(), 2);
   return h;
+}
+
+template <class Part>
+PartTotals part_totals(cudaStream_t s, const PairMask& mk, const float* S, int64_t n, const Part& part) {
+  const PartRows r = part_rows(s, n);
+  part_rows_kernel<<<row_blocks(n), kThreads, 0, s>>>(mk, S, part, r.psum.get(), r.pcnt.get(), r.nsum.get(),
+                                                      r.ncnt.get(), r.ppairs.get(), r.npairs.get());
+  IRK_LAUNCHED("part_rows_kernel");
+  return part_sums(s, r, n);
+}
+
+template <class Part>
+PartTotals part_totals_streamed(cudaStream_t s, const SparseMask& mk, const StreamDist& T, const Part& part) {
+  const PartRows r = part_rows(s, T.n);
+  stream_rows(s, T, PartStreamRows<Part>{{}, mk, part, r.psum.get(), r.pcnt.get(), r.nsum.get(), r.ncnt.get(),
+                                         r.ppairs.get(), r.npairs.get()});
+  return part_sums(s, r, T.n);
 }
 
 template <class Part>

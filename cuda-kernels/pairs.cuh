@@ -2,6 +2,7 @@
 // per-anchor lists: pairs give pos / neg as they are, triplets (a, p, n) give (a, p) and (a, n).
 // Losses read them as PML's masks (count > 0, the CPU's dedupe) or with multiplicity (triplets
 // formed from pairs). Counting with integer atomics gives the same counts whatever the order.
+// The streaming path (stream.cuh) holds them as sorted per-row lists instead (SparsePairs).
 #pragma once
 #include <cstdint>
 
@@ -37,6 +38,65 @@ struct PairMask {
     return cneg ? cneg[i * m + j] : (xlab[i] != ylab[j]);
   }
 };
+
+// The labels that make a batch's pairs, as the miners read them: (i, j) is a positive when the
+// labels agree (never (i, i) when reference = query), a negative when they differ.
+struct PairLabels {
+  const int64_t* xlab;
+  const int64_t* ylab;
+  bool self;
+  bool inv;  // similarity: larger is closer
+
+  __device__ __forceinline__ bool is_pos(int64_t i, int64_t j) const { return xlab[i] == ylab[j] && !(self && i == j); }
+  __device__ __forceinline__ bool is_neg(int64_t i, int64_t j) const { return xlab[i] != ylab[j]; }
+};
+
+// Mined tuples for the streaming path (stream.cuh), in O(tuples) memory: per anchor row, its
+// distinct reference columns in ascending order with their multiplicities (CSR).
+struct SparsePairs {
+  Scratch<int64_t> pos_off, pos_col, neg_off, neg_col;  // off: [n + 1]
+  Scratch<int> pos_cnt, neg_cnt;
+};
+// Tuples already validated (indices in range); built on the host from a copy of the tuples.
+SparsePairs sparse_pairs(cudaStream_t s, const irk_tuples& t, int64_t n);
+
+// PairMask's reading of the pairs over SparsePairs (mined) or the labels: the multiplicity of
+// (i, j) as a positive / negative.
+struct SparseMask {
+  const int64_t* xlab;
+  const int64_t* ylab;
+  bool self;
+  const int64_t* pos_off;  // NULL: from the labels
+  const int64_t* pos_col;
+  const int* pos_cnt;
+  const int64_t* neg_off;
+  const int64_t* neg_col;
+  const int* neg_cnt;
+
+  // cnt of column j in row i's sorted list, else 0.
+  __device__ static int64_t find(const int64_t* off, const int64_t* col, const int* cnt, int64_t i, int64_t j) {
+    int64_t lo = off[i], hi = off[i + 1];
+    while (lo < hi) {
+      const int64_t mid = lo + (hi - lo) / 2;
+      if (col[mid] < j) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < off[i + 1] && col[lo] == j ? cnt[lo] : 0;
+  }
+  __device__ __forceinline__ int64_t pos(int64_t i, int64_t j) const {
+    return pos_off ? find(pos_off, pos_col, pos_cnt, i, j) : (xlab[i] == ylab[j] && !(self && i == j));
+  }
+  __device__ __forceinline__ int64_t neg(int64_t i, int64_t j) const {
+    return neg_off ? find(neg_off, neg_col, neg_cnt, i, j) : (xlab[i] != ylab[j]);
+  }
+};
+
+// Builds `sp` from the tuples (when given) and returns the mask over them or over the labels.
+inline SparseMask sparse_mask(cudaStream_t s, const Batch& b, const irk_tuples* tuples, SparsePairs& sp) {
+  if (tuples) sp = sparse_pairs(s, *tuples, b.n);
+  return SparseMask{b.xlab,          b.ylab,          b.self,          sp.pos_off.get(), sp.pos_col.get(),
+                    sp.pos_cnt.get(), sp.neg_off.get(), sp.neg_col.get(), sp.neg_cnt.get()};
+}
 
 // Counts the tuples (when given) into `pc` and returns the mask over them or over the labels.
 inline PairMask pair_mask(cudaStream_t s, const Batch& b, const irk_tuples* tuples, PairCounts& pc) {

@@ -4,7 +4,11 @@
 // kernel / GEMM. The GEMM is cuBLAS when the build found it, else irkit's own tiled product
 // (irk_pairwise, dot, no normalization), and the table says which.
 //
-// usage: irkit-bench [--reps N] [--shapes B:d,B:d,...] [--out FILE] [--require-device]
+// The streamed kernels (cuda-kernels/stream.cuh: no B x B matrix, taken automatically past
+// 8192 x 8192 pairs) get their own rows at --stream-shape (default 16384:128; 0:0 skips them):
+// MS miner, MS loss, batch-hard miner and contrastive loss next to the GEMM of that shape.
+//
+// usage: irkit-bench [--reps N] [--shapes B:d,B:d,...] [--stream-shape B:d] [--out FILE] [--require-device]
 #include <functional>
 #include <memory>
 #include <string>
@@ -75,14 +79,19 @@ int main(int argc, char** argv) {
   std::string out_path;
   bool require_device = false;
   std::vector<Shape> shapes = {{1024, 128}, {4096, 128}, {8192, 128}, {4096, 512}, {8192, 1024}};
+  Shape stream_shape{16384, 128};
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--reps" && i + 1 < argc) reps = std::max(50, std::atoi(argv[++i]));
     else if (a == "--shapes" && i + 1 < argc) shapes = parse_shapes(argv[++i]);
-    else if (a == "--out" && i + 1 < argc) out_path = argv[++i];
+    else if (a == "--stream-shape" && i + 1 < argc) {
+      const std::vector<Shape> one = parse_shapes(argv[++i]);
+      stream_shape = one.empty() ? Shape{0, 0} : one[0];
+    } else if (a == "--out" && i + 1 < argc) out_path = argv[++i];
     else if (a == "--require-device") require_device = true;
     else {
-      std::fprintf(stderr, "usage: irkit-bench [--reps N] [--shapes B:d,...] [--out FILE] [--require-device]\n");
+      std::fprintf(stderr, "usage: irkit-bench [--reps N] [--shapes B:d,...] [--stream-shape B:d] [--out FILE] "
+                           "[--require-device]\n");
       return 3;
     }
   }
@@ -129,7 +138,8 @@ int main(int argc, char** argv) {
   const irk_distance dot{IRK_DIST_DOT, 0, 1.0};  // the stand-in GEMM
 #endif
   std::mt19937_64 rng(12345);
-  for (const Shape& sh : shapes) {
+  // streamed: only the kernels with a streaming path (and the GEMM), marked as such.
+  auto bench_shape = [&](const Shape& sh, bool streamed) {
     const int64_t B = sh.b, d = sh.d;
     std::vector<Inputs> in;
     std::vector<std::unique_ptr<DevInputs>> dev;
@@ -153,7 +163,8 @@ int main(int argc, char** argv) {
       return ok(irk_pairwise(ctx, &dot, dev[r]->x.ptr(), B, nullptr, B, d, out.ptr()), "gemm");
 #endif
     });
-    auto row = [&](const std::string& name, const std::function<bool(int)>& fn) {
+    auto row = [&](const std::string& plain, const std::function<bool(int)>& fn) {
+      const std::string name = streamed ? plain + " [streamed]" : plain;
       const double t = median_ms(stream, reps, fn);
       if (t < 0) {
         std::snprintf(buf, sizeof buf, "| %s | %lld | %lld | failed | %.4f | - |", name.c_str(), static_cast<long long>(B),
@@ -165,6 +176,32 @@ int main(int argc, char** argv) {
       line(buf);
     };
     auto batch = [&](int r) { return device_batch(in[static_cast<size_t>(r)], *dev[static_cast<size_t>(r)]); };
+    auto pair_loss = [&](const char* name, const std::function<irk_status(const irk_batch*, irk_loss_out*)>& fn) {
+      row(name, [&](int r) {
+        irk_batch b = batch(r);
+        irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, nullptr};
+        return ok(fn(&b, &o), name);
+      });
+    };
+    auto contrastive = [&](const irk_batch* b, irk_loss_out* o) {
+      return irk_contrastive_loss(ctx, b, &cos, nullptr, 1.0, 0.0, o);
+    };
+    if (streamed) {
+      row("ms_miner cosine", [&](int r) {
+        irk_batch b = batch(r);
+        return ok(irk_ms_miner(ctx, &b, &cos, 0.1, mined), "irk_ms_miner");
+      });
+      pair_loss("ms_loss cosine (+grad)", [&](const irk_batch* b, irk_loss_out* o) {
+        return irk_ms_loss(ctx, b, &cos, nullptr, 2, 50, 0.5, o);
+      });
+      row("batch_hard_miner cosine", [&](int r) {
+        irk_batch b = batch(r);
+        return ok(irk_batch_hard_miner(ctx, &b, &cos, mined), "irk_batch_hard_miner");
+      });
+      pair_loss("contrastive_loss cosine (+grad)", contrastive);
+      irk_mined_destroy(mined);
+      return;
+    }
     row("pairwise cosine", [&](int r) {
       return ok(irk_pairwise(ctx, &cos, dev[r]->x.ptr(), B, nullptr, B, d, out.ptr()), "irk_pairwise");
     });
@@ -192,16 +229,7 @@ int main(int argc, char** argv) {
       irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, nullptr};
       return ok(irk_triplet_margin_loss(ctx, &b, &cos, nullptr, 0.05, 0, 0, &o), "irk_triplet_margin_loss");
     });
-    auto pair_loss = [&](const char* name, const std::function<irk_status(const irk_batch*, irk_loss_out*)>& fn) {
-      row(name, [&](int r) {
-        irk_batch b = batch(r);
-        irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, nullptr};
-        return ok(fn(&b, &o), name);
-      });
-    };
-    pair_loss("contrastive_loss cosine (+grad)", [&](const irk_batch* b, irk_loss_out* o) {
-      return irk_contrastive_loss(ctx, b, &cos, nullptr, 1.0, 0.0, o);
-    });
+    pair_loss("contrastive_loss cosine (+grad)", contrastive);
     pair_loss("ntxent_loss cosine (+grad)", [&](const irk_batch* b, irk_loss_out* o) {
       return irk_ntxent_loss(ctx, b, &cos, nullptr, 0.07, o);
     });
@@ -251,8 +279,11 @@ int main(int argc, char** argv) {
       });
     }
     irk_mined_destroy(mined);
-  }
-  line("\nMiners include copying their tuples to the host; losses include the backward pass.");
+  };
+  for (const Shape& sh : shapes) bench_shape(sh, false);
+  if (stream_shape.b > 0 && stream_shape.d > 0) bench_shape(stream_shape, true);
+  line("\nMiners include copying their tuples to the host; losses include the backward pass. [streamed]: no B x B\n"
+       "matrix (cuda-kernels/stream.cuh), the path these kernels take past 8192 x 8192 pairs.");
   if (!out_path.empty()) {
     FILE* f = std::fopen(out_path.c_str(), "w");
     if (f) {

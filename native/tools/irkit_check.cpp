@@ -4,8 +4,13 @@
 // the tolerance table, one line per check (the first mismatches under a failing one), per-kernel
 // totals and "N passed, M failed"; exits 1 on any failure.
 //
-// usage: irkit-check [--seed N] [--max-b N] [--quick] [--require-device]
+// usage: irkit-check [--seed N] [--max-b N] [--quick] [--streamed] [--require-device]
 //   --quick           shapes up to B = 300 only
+//   --streamed        sets IRKIT_CUDA_STREAM=1 (before the library reads it), so the kernels with a
+//                     streaming path (cuda-kernels/stream.cuh: MS miner, batch-hard miner, MS loss,
+//                     contrastive loss) take it at every size, and checks only those, on their own
+//                     shapes (odd sizes, partial tiles, reference sets); bench/gpu/run.sh runs it
+//                     after the full check
 //   --require-device  no CUDA device is an error (exit 2) instead of a skip (exit 0)
 #include <array>
 #include <chrono>
@@ -56,6 +61,7 @@ const Tol kTols[] = {
     {"bad_input", 0.0, 0.0, "same status and message for NaN rows and out-of-range tuples"},
 };
 constexpr int kKernels = sizeof(kTols) / sizeof(kTols[0]);
+bool g_streamed = false;  // --streamed
 int g_passed[kKernels] = {}, g_failed[kKernels] = {};
 
 int kernel_id(const char* kernel) {
@@ -481,12 +487,16 @@ void check_new_miners(const Env& env, const Case& c, const Inputs& in, const Dev
   }
 }
 
-void check_new_losses(const Env& env, const Case& c, const Inputs& in, const DevInputs& dev, const irk_tuples& tp) {
-  const bool cosine = c.dist.kind == IRK_DIST_COSINE;
+LossFn contrastive_fn(const Case& c) {
   const bool inv = inverted(c.dist);
-  LossFn contrastive = [&](const irk_context* x, const irk_batch* b, const irk_tuples* t, irk_loss_out* o) {
+  return [&c, inv](const irk_context* x, const irk_batch* b, const irk_tuples* t, irk_loss_out* o) {
     return irk_contrastive_loss(x, b, &c.dist, t, inv ? 1.0 : 0.0, inv ? 0.0 : 1.0, o);
   };
+}
+
+void check_new_losses(const Env& env, const Case& c, const Inputs& in, const DevInputs& dev, const irk_tuples& tp) {
+  const bool cosine = c.dist.kind == IRK_DIST_COSINE;
+  const LossFn contrastive = contrastive_fn(c);
   LossFn ntxent = [&](const irk_context* x, const irk_batch* b, const irk_tuples* t, irk_loss_out* o) {
     return irk_ntxent_loss(x, b, &c.dist, t, c.exact ? 2.0 : 0.07, o);
   };
@@ -600,9 +610,11 @@ void run_case(const Env& env, const Case& c, std::mt19937_64& rng) {
   // embeddings) rather than nearly all of n * m.
   Inputs in = make_inputs(c.n, c.d, c.mpc, c.m, c.exact, rng, c.n >= 2048 && !c.exact);
   DevInputs dev(in);
-  check_pairwise(env, c, in, dev);
-  check_knn(env, c, in, dev, 5);
-  if (c.n <= 300) check_knn(env, c, in, dev, c.m ? c.m : c.n - 1);
+  if (!g_streamed) {
+    check_pairwise(env, c, in, dev);
+    check_knn(env, c, in, dev, 5);
+    if (c.n <= 300) check_knn(env, c, in, dev, c.m ? c.m : c.n - 1);
+  }
   Mined pairs, triplets;
   check_ms_miner(env, c, in, dev, pairs);
   check_batch_hard(env, c, in, dev, triplets);
@@ -615,6 +627,15 @@ void run_case(const Env& env, const Case& c, std::mt19937_64& rng) {
   check_loss(env, "ms_loss", c, in, dev, nullptr, "labels", true, ms);
   check_loss(env, "ms_loss", c, in, dev, &tp, "ms-mined pairs", true, ms);
   check_loss(env, "ms_loss", c, in, dev, &tt, "batch-hard triplets", true, ms);
+  if (g_streamed) {  // the other kernel with a streaming path
+    const LossFn contrastive = contrastive_fn(c);
+    check_loss(env, "contrastive_loss", c, in, dev, nullptr, "labels", true, contrastive);
+    check_loss(env, "contrastive_loss", c, in, dev, &tp, "ms-mined pairs", true, contrastive);
+    check_loss(env, "contrastive_loss", c, in, dev, &tt, "batch-hard triplets", true, contrastive);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("# %s streamed: %.1f s\n", label_of(c).c_str(), secs);
+    return;
+  }
 
   const double margin = c.exact ? 1.0 : 0.05;
   auto triplet = [&](int swap, int smooth) {
@@ -722,6 +743,18 @@ std::vector<Case> all_cases() {
   };
 }
 
+// Shapes for --streamed: those of all_cases up to B = 2048 (one and many 64-row strips, partial
+// tiles on both sides, reference sets, every distance form and power), one row past a strip with
+// d spanning three 64-wide feature chunks, and one row past 2048.
+std::vector<Case> streamed_cases() {
+  std::vector<Case> out;
+  for (const Case& c : all_cases())
+    if (c.n <= 2048) out.push_back(c);
+  out.push_back({65, 130, 4, 0, false, irk_distance{IRK_DIST_DOT, 1, 0.5}});
+  out.push_back({2049, 128, 4, 0, false, irk_distance{IRK_DIST_COSINE, 1, 1.0}});
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -733,14 +766,20 @@ int main(int argc, char** argv) {
     if (a == "--seed" && i + 1 < argc) seed = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--max-b" && i + 1 < argc) max_b = std::strtoll(argv[++i], nullptr, 10);
     else if (a == "--quick") max_b = 300;
+    else if (a == "--streamed") g_streamed = true;
     else if (a == "--require-device") require_device = true;
     else {
-      std::fprintf(stderr, "usage: irkit-check [--seed N] [--max-b N] [--quick] [--require-device]\n");
+      std::fprintf(stderr, "usage: irkit-check [--seed N] [--max-b N] [--quick] [--streamed] [--require-device]\n");
       return 3;
     }
   }
-  std::printf("irkit-check %s, seed %llu, B up to %lld\n", irk_version(), static_cast<unsigned long long>(seed),
-              static_cast<long long>(max_b));
+  // Before any irkit call: the library reads IRKIT_CUDA_STREAM once.
+  if (g_streamed && setenv("IRKIT_CUDA_STREAM", "1", 1) != 0) {
+    std::printf("irkit-check: cannot set IRKIT_CUDA_STREAM\n");
+    return 3;
+  }
+  std::printf("irkit-check %s, seed %llu, B up to %lld%s\n", irk_version(), static_cast<unsigned long long>(seed),
+              static_cast<long long>(max_b), g_streamed ? ", streamed kernels only (IRKIT_CUDA_STREAM=1)" : "");
   int devices = 0;
   if (irk_cuda_device_count(&devices) != IRK_OK) {
     std::printf("irkit-check: no CUDA device (%s); nothing checked\n", irk_last_error());
@@ -761,7 +800,7 @@ int main(int argc, char** argv) {
   }
   std::mt19937_64 rng(seed);
   check_bad_inputs(env, rng);
-  for (const Case& c : all_cases())
+  for (const Case& c : g_streamed ? streamed_cases() : all_cases())
     if (c.n <= max_b) run_case(env, c, rng);
 
   int passed = 0, failed = 0;

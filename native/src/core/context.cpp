@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "core/cuda_runtime_probe.h"
+#include "core/thread_pool.h"
 
 namespace irk {
 
@@ -16,6 +17,11 @@ const irk_context& check_cpu_context(const irk_context* ctx) {
   if (c.device != IRK_DEVICE_CPU)
     fail(IRK_ERR_UNSUPPORTED, "this kernel has no CUDA implementation in this build; use a CPU context");
   return c;
+}
+
+void run_tasks(const irk_context& ctx, int64_t tasks, const std::function<void(int64_t)>& task) {
+  if (ctx.pool != nullptr && ctx.pool->try_run(tasks, task)) return;
+  for (int64_t t = 0; t < tasks; ++t) task(t);
 }
 
 }  // namespace irk
@@ -34,12 +40,17 @@ extern "C" irk_status irk_context_create(irk_device_type device, int device_inde
     ctx->device_index = device_index;
     int hw = static_cast<int>(std::thread::hardware_concurrency());
     ctx->num_threads = num_threads > 0 ? num_threads : (hw > 0 ? hw : 1);
+    if (ctx->num_threads > 1) ctx->pool = new irk::ThreadPool(ctx->num_threads - 1);  // threads start on first use
     *out = ctx;
   });
 }
 
 extern "C" irk_status irk_context_destroy(irk_context* ctx) {
-  return irk::guard("irk_context_destroy", [&] { delete ctx; });
+  return irk::guard("irk_context_destroy", [&] {
+    if (ctx == nullptr) return;
+    delete ctx->pool;  // joins the workers
+    delete ctx;
+  });
 }
 
 extern "C" irk_status irk_context_set_stream(irk_context* ctx, void* cuda_stream) {

@@ -2,17 +2,22 @@
 #pragma once
 #include <cstdint>
 #include <exception>
-#include <thread>
+#include <functional>
 #include <vector>
 
 #include "core/error.h"
 #include "irkit/irkit.h"
+
+namespace irk {
+class ThreadPool;
+}
 
 struct irk_context {
   irk_device_type device = IRK_DEVICE_CPU;
   int device_index = 0;
   int num_threads = 1;
   void* stream = nullptr;
+  irk::ThreadPool* pool = nullptr;  // num_threads - 1 workers (num_threads > 1); owned, see context.cpp
 };
 
 namespace irk {
@@ -23,10 +28,16 @@ inline bool on_cuda(const irk_context* ctx) { return ctx != nullptr && ctx->devi
 // CPU kernels call this: a CUDA context reaching a CPU-only entry point is an error, not a crash.
 const irk_context& check_cpu_context(const irk_context* ctx);
 
+// Runs task(t) for t in [0, tasks), tasks <= ctx.num_threads, on the context's workers (t = 0 on
+// the caller). When they are busy (another host thread's call on this context, or a nested
+// parallel_for from inside a task) the caller runs the tasks itself, in order. task must not throw.
+void run_tasks(const irk_context& ctx, int64_t tasks, const std::function<void(int64_t)>& task);
+
 // Calls body(lo, hi) over [0, n) split into contiguous chunks, one per thread. Each index is
 // processed exactly once, by code that does not depend on the split, so results do not depend on
-// the thread count as long as body writes only to its own rows. `min_chunk` keeps tiny loops on
-// the calling thread.
+// the thread count as long as body writes only to its own rows; the split depends only on n,
+// min_chunk and ctx.num_threads, never on who runs the chunks. `min_chunk` keeps tiny loops on the
+// calling thread. An exception from a chunk is rethrown here (the first chunk's, in order).
 template <class F>
 void parallel_for(const irk_context& ctx, int64_t n, int64_t min_chunk, F&& body) {
   if (n <= 0) return;
@@ -38,19 +49,14 @@ void parallel_for(const irk_context& ctx, int64_t n, int64_t min_chunk, F&& body
     return;
   }
   std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<size_t>(threads - 1));
-  auto run = [&](int64_t t) {
+  run_tasks(ctx, threads, [&](int64_t t) {
     int64_t lo = n * t / threads, hi = n * (t + 1) / threads;
     try {
       body(lo, hi);
     } catch (...) {
       errors[static_cast<size_t>(t)] = std::current_exception();
     }
-  };
-  for (int64_t t = 1; t < threads; ++t) pool.emplace_back(run, t);
-  run(0);
-  for (auto& th : pool) th.join();
+  });
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
 }

@@ -482,16 +482,8 @@ void distance_backward(const irk_context& ctx, const irk_distance& dist, const f
     for (int64_t i = lo; i < hi; ++i)
       for (int64_t j = 0; j < m; ++j) {
         size_t at = static_cast<size_t>(i * m + j);
-        double c = G[at];
-        if (c == 0.0) {
-          C[at] = 0.0;
-          continue;
-        }
-        double base = D.base.empty() ? D.s[at] : D.base[at];
-        if (dist.power != 1.0) c *= dist.power * std::pow(base, dist.power - 1.0);
-        if (dist.kind == IRK_DIST_L2) c = base > 0.0 ? c / base : 0.0;
-        else if (dist.kind == IRK_DIST_SQUARED_L2) c *= 2.0;
-        C[at] = c;
+        const double base = D.base.empty() ? D.s[at] : D.base[at];
+        C[at] = dmath::chain_coef(G[at], base, dist.kind, dist.power);
       }
   });
   const bool want_dy = !D.self && dy != nullptr;

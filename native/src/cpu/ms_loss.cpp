@@ -5,6 +5,7 @@
 #include "cpu/mat_ops.h"
 #include "cpu/pairs.h"
 #include "math/irk_math.h"
+#include "math/pair_math.h"
 
 namespace irk {
 namespace {
@@ -16,7 +17,7 @@ double lse_term(const DistMat& D, int64_t i, double scale, double base, bool pos
                 double* tmp, double row_weight) {
   const float* s = D.s.data() + i * D.m;
   auto expo = [&](int64_t j) {
-    return scale * (pos ? math::margin(D.inverted, s[j], base) : math::margin(D.inverted, base, s[j]));
+    return pos ? math::ms_pos_exponent(D.inverted, scale, s[j], base) : math::ms_neg_exponent(D.inverted, scale, s[j], base);
   };
   double mx = 0.0;  // the "add_one" zero
   bool any = false;

@@ -27,6 +27,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "irkit/irkit.h"
 #include "math/irk_math.h"  // IRK_HD
 
 namespace irk {
@@ -203,6 +204,19 @@ IRK_HD float torch_pow(float x, double p) {
   if (p == -0.5) return 1.f / sqrtf(x);
   if (p == -1.0) return 1.f / x;
   return static_cast<float>(pow(static_cast<double>(x), p));
+}
+
+// The distance backward pass's chain for one element: dLoss/dS = g at an element whose value
+// before `power` is `base` gives dLoss/d(base) through `power` and then, for L2, through the
+// square root (dividing by the distance, 0 at 0) or, for squared L2, times 2 (cpu/distance.cpp's
+// distance_backward and both CUDA paths).
+IRK_HD double chain_coef(double g, double base, int kind, double power) {
+  double c = g;
+  if (c == 0.0) return 0.0;
+  if (power != 1.0) c *= power * pow(base, power - 1.0);
+  if (kind == IRK_DIST_L2) c = base > 0.0 ? c / base : 0.0;
+  else if (kind == IRK_DIST_SQUARED_L2) c *= 2.0;
+  return c;
 }
 
 }  // namespace dmath

@@ -44,6 +44,13 @@ IRK_HD void lse_add(LogSumExp& s, double v) {
   }
 }
 IRK_HD double lse_value(const LogSumExp& s) { return s.max + log(s.sum); }
+// a and b over disjoint sets, as one: a takes the larger max and the rescaled sum of both.
+IRK_HD void lse_merge(LogSumExp& a, const LogSumExp& b) {
+  const double mx = a.max > b.max ? a.max : b.max;
+  if (mx == -INFINITY) return;
+  a.sum = a.sum * exp(a.max - mx) + b.sum * exp(b.max - mx);
+  a.max = mx;
+}
 
 }  // namespace math
 }  // namespace irk

@@ -20,6 +20,15 @@ IRK_HD float contrastive_neg(bool inverted, float d, float neg_margin) {
   return relu_f(margin_f(inverted, neg_margin, d));
 }
 
+// MultiSimilarityLoss exponents: alpha * margin(s, base) for a positive pair, beta * margin(base, s)
+// for a negative one (d/ds: scale * dmargin_dx and its negation).
+IRK_HD double ms_pos_exponent(bool inverted, double alpha, double s, double base) {
+  return alpha * margin(inverted, s, base);
+}
+IRK_HD double ms_neg_exponent(bool inverted, double beta, double s, double base) {
+  return beta * margin(inverted, base, s);
+}
+
 // TripletMarginLoss: margin(ap, an) + margin, as two float32 ops.
 IRK_HD float triplet_violation(bool inverted, float ap, float an, float margin) {
   return margin_f(inverted, ap, an) + margin;

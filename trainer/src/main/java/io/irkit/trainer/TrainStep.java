@@ -65,8 +65,9 @@ public final class TrainStep implements AutoCloseable {
 
   /**
    * Threads of the step's miner and loss: one below B^2 d = 2^22 multiply-adds (B = 128, d = 256), where
-   * waking a pool costs more than the work (B = 32, d = 128: 0.2 ms on one thread, 2-4 ms on two on a
-   * loaded 2-core machine). The kernels give the same results for any thread count.
+   * waking the context's workers costs more than the work: on a loaded 2-core machine the native MS
+   * miner + loss takes 0.04 ms on one thread and 0.07-0.08 ms on two at B = 32, d = 128 (0.47 vs 0.55 ms
+   * at B = 128; native/tests/parallel_bench.c). The kernels give the same results for any thread count.
    */
   static int kernelThreads(int batchSize, int dim, int threads) {
     return (long) batchSize * batchSize * dim < (1L << 22) ? 1 : threads;

@@ -6,8 +6,9 @@ import java.nio.file.Path;
 
 /**
  * The process's resident memory (Linux /proc) and the Java heap's committed size, logged per step so
- * native leaks show in metrics.jsonl: RSS minus the committed heap is what LibTorch, OpenCV and irkit
- * hold (the heap grows and shrinks with the garbage collector's choices, not with leaks).
+ * native leaks show in metrics.jsonl. The heap's pages become resident gradually, so RSS alone rises
+ * for a while; with a fixed, pre-touched heap (-Xms = -Xmx, -XX:+AlwaysPreTouch) RSS moves only with
+ * native memory (LibTorch, OpenCV, irkit).
  */
 final class ResidentMemory {
   private ResidentMemory() {}

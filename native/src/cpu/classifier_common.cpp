@@ -4,15 +4,15 @@
 #include <cmath>
 
 #include "core/check.h"
+#include "cpu/gemm_f64.h"
 #include "cpu/loss_common.h"
 
 namespace irk {
 namespace {
 
 constexpr double kNormEps = 1e-12;  // torch.nn.functional.normalize
-constexpr int64_t kTileCols = 64;   // W columns per tile: a d x 64 slab stays in cache
-constexpr int64_t kRowBlock = 4;    // rows sharing each W load
-constexpr int64_t kDimBlock = 64;   // embedding dimensions per block of dLoss/dW accumulators
+constexpr int64_t kTileCols = 96;   // W columns per tile: a d x 96 slab stays in cache
+constexpr int64_t kRowBlock = 48;   // rows of cosines computed per pass over a tile
 
 // W [d x C*k] seen as C classes of k sub-center columns, processed in tiles of whole classes.
 struct Columns {
@@ -55,20 +55,13 @@ void cosine_forward(const irk_context& ctx, const UnitRows& x, const Columns& w,
                     uint8_t* arg) {
   const int64_t n = x.n, d = x.d, C = w.classes, k = w.k;
   parallel_for(ctx, w.tiles, 1, [&](int64_t lo, int64_t hi) {
-    std::vector<double> acc(static_cast<size_t>(kRowBlock * w.max_tile_cols()));
+    Scratch<double> acc(static_cast<size_t>(kRowBlock * w.max_tile_cols()));
     for (int64_t t = lo; t < hi; ++t) {
       const int64_t col0 = w.first_col(t), tw = w.end_col(t) - col0;
       for (int64_t i0 = 0; i0 < n; i0 += kRowBlock) {
         const int64_t rows = std::min(kRowBlock, n - i0);
-        std::fill(acc.begin(), acc.end(), 0.0);
-        for (int64_t kd = 0; kd < d; ++kd) {
-          const float* wr = w.W + kd * w.cols + col0;
-          for (int64_t r = 0; r < rows; ++r) {
-            const double xv = x.u[static_cast<size_t>((i0 + r) * d + kd)];
-            double* a = acc.data() + r * tw;
-            for (int64_t c = 0; c < tw; ++c) a[c] += xv * wr[c];
-          }
-        }
+        std::fill(acc.data(), acc.data() + acc.size(), 0.0);
+        gemm_acc_serial(rows, tw, d, GemmA<double>{x.u.data() + i0 * d, d, 1}, w.W + col0, w.cols, acc.data(), tw);
         for (int64_t r = 0; r < rows; ++r) {
           const int64_t i = i0 + r;
           for (int64_t c = w.first_class(t); c < w.end_class(t); ++c) {
@@ -88,92 +81,80 @@ void cosine_forward(const irk_context& ctx, const UnitRows& x, const Columns& w,
   });
 }
 
-// dLoss/du_i = sum_c G[i, c] * w_col / |w_col| where col is the class's chosen sub-center.
-std::vector<double> cosine_backward_rows(const irk_context& ctx, const UnitRows& x, const Columns& w,
-                                         const float* G, const uint8_t* arg) {
-  const int64_t n = x.n, d = x.d, C = w.classes, k = w.k;
-  std::vector<double> gu(static_cast<size_t>(n * d), 0.0);
-  parallel_for(ctx, n, 1, [&](int64_t lo, int64_t hi) {
-    const size_t tc = static_cast<size_t>(w.tile_classes);
-    std::vector<double> coef(static_cast<size_t>(kRowBlock) * tc);
-    std::vector<int64_t> col(tc);
-    for (int64_t t = 0; t < w.tiles; ++t) {
-      const int64_t c0 = w.first_class(t), nc = w.end_class(t) - c0;
-      if (k == 1) {
-        // Blocks of rows share each W segment while it is in L1.
-        for (int64_t i0 = lo; i0 < hi; i0 += kRowBlock) {
-          const int64_t rows = std::min(kRowBlock, hi - i0);
-          for (int64_t r = 0; r < rows; ++r)
-            for (int64_t c = 0; c < nc; ++c)
-              coef[r * tc + c] = G[(i0 + r) * C + c0 + c] * w.inv[static_cast<size_t>(c0 + c)];
-          for (int64_t kd = 0; kd < d; ++kd) {
-            const float* wr = w.W + kd * w.cols + c0;
-            for (int64_t r = 0; r < rows; ++r) gu[static_cast<size_t>((i0 + r) * d + kd)] += dot_lanes(coef.data() + r * tc, wr, nc);
-          }
-        }
-        continue;
-      }
-      for (int64_t i = lo; i < hi; ++i) {
-        const float* g = G + i * C + c0;
-        int64_t cnt = 0;
-        for (int64_t c = 0; c < nc; ++c) {
-          if (g[c] == 0.f) continue;
-          int64_t cl = (c0 + c) * k + arg[i * C + c0 + c];
-          coef[static_cast<size_t>(cnt)] = g[c] * w.inv[static_cast<size_t>(cl)];
-          col[static_cast<size_t>(cnt++)] = cl;
-        }
-        double* gi = gu.data() + i * d;
-        for (int64_t kd = 0; kd < d && cnt > 0; ++kd) {
-          const float* wr = w.W + kd * w.cols;
-          double s = 0.0;
-          for (int64_t c = 0; c < cnt; ++c) s += coef[static_cast<size_t>(c)] * wr[col[static_cast<size_t>(c)]];
-          gi[kd] += s;
-        }
-      }
+// G[i, c] of the column that class c used for row i (its chosen sub-center), zero elsewhere:
+// out[(col - col0) * ldo + i] for the tile's columns, rows [i0, i1).
+void chosen_columns_t(const Columns& w, int64_t t, const float* G, const uint8_t* arg, int64_t i0, int64_t i1,
+                      float* out, int64_t ldo) {
+  const int64_t C = w.classes, k = w.k, col0 = w.first_col(t);
+  for (int64_t c = w.first_class(t); c < w.end_class(t); ++c)
+    for (int64_t j = 0; j < k; ++j) {
+      float* o = out + (c * k + j - col0) * ldo;
+      for (int64_t i = i0; i < i1; ++i) o[i - i0] = (k == 1 || arg[i * C + c] == j) ? G[i * C + c] : 0.f;
     }
+}
+
+// dLoss/du_i = sum_c G[i, c] * w_col / |w_col| where col is the class's chosen sub-center.
+// Computed transposed, tile by tile: guT [d x n] += (W_tile / |w|) [d x tw] * G_tile^T [tw x n].
+Scratch<double> cosine_backward_rows(const irk_context& ctx, const UnitRows& x, const Columns& w,
+                                     const float* G, const uint8_t* arg) {
+  const int64_t n = x.n, d = x.d;
+  const int64_t tc = w.max_tile_cols();
+  Scratch<double> guT(static_cast<size_t>(d * n)), wn(static_cast<size_t>(d * tc));
+  Scratch<float> gt(static_cast<size_t>(tc * n));
+  std::fill(guT.data(), guT.data() + d * n, 0.0);
+  for (int64_t t = 0; t < w.tiles; ++t) {
+    const int64_t col0 = w.first_col(t), tw = w.end_col(t) - col0;
+    parallel_for(ctx, n, 256, [&](int64_t lo, int64_t hi) { chosen_columns_t(w, t, G, arg, lo, hi, gt.data() + lo, n); });
+    for (int64_t kd = 0; kd < d; ++kd)
+      for (int64_t c = 0; c < tw; ++c)
+        wn[static_cast<size_t>(kd * tw + c)] = w.W[kd * w.cols + col0 + c] * w.inv[static_cast<size_t>(col0 + c)];
+    gemm_acc(ctx, d, n, tw, GemmA<double>{wn.data(), tw, 1}, gt.data(), n, guT.data(), n);
+  }
+  Scratch<double> gu(static_cast<size_t>(n * d));
+  parallel_for(ctx, n, 64, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i)
+      for (int64_t kd = 0; kd < d; ++kd) gu[static_cast<size_t>(i * d + kd)] = guT[static_cast<size_t>(kd * n + i)];
   });
   return gu;
 }
 
-// dLoss/dW through w_hat = w / max(|w|, eps), from h_col = sum_i G[i, c] u_i (chosen sub-center).
+// dLoss/dW through w_hat = w / max(|w|, eps), from h_col = sum_i G[i, c] u_i (chosen sub-center),
+// computed transposed per tile: hT [d x tw] = U^T [d x n] * G_tile [n x tw].
 void cosine_backward_cols(const irk_context& ctx, const UnitRows& x, const Columns& w,
                           const float* G, const uint8_t* arg, float* gw) {
   const int64_t n = x.n, d = x.d, C = w.classes, k = w.k;
   parallel_for(ctx, w.tiles, 1, [&](int64_t lo, int64_t hi) {
-    std::vector<double> h(static_cast<size_t>(w.max_tile_cols() * d)), dots(static_cast<size_t>(w.max_tile_cols()));
+    const int64_t tc = w.max_tile_cols();
+    Scratch<double> hT(static_cast<size_t>(d * tc));
+    std::vector<double> dots(static_cast<size_t>(tc));
+    Scratch<float> gt(k > 1 ? static_cast<size_t>(tc * n) : 0), g(k > 1 ? static_cast<size_t>(n * tc) : 0);
     for (int64_t t = lo; t < hi; ++t) {
-      const int64_t c0 = w.first_class(t), c1 = w.end_class(t);
       const int64_t col0 = w.first_col(t), tw = w.end_col(t) - col0;
-      std::fill(h.begin(), h.end(), 0.0);
-      // Blocks of dimensions keep the touched part of h in L1.
-      for (int64_t k0 = 0; k0 < d; k0 += kDimBlock) {
-        const int64_t kb = std::min(kDimBlock, d - k0);
-        for (int64_t i = 0; i < n; ++i) {
-          const double* ui = x.u.data() + i * d + k0;
-          for (int64_t c = c0; c < c1; ++c) {
-            const double g = G[i * C + c];
-            if (g == 0.0) continue;
-            const int64_t local = c * k - col0 + (arg ? arg[i * C + c] : 0);
-            double* hc = h.data() + local * d + k0;
-            for (int64_t kd = 0; kd < kb; ++kd) hc[kd] += g * ui[kd];
-          }
-        }
+      std::fill(hT.data(), hT.data() + hT.size(), 0.0);
+      const float* Gt = G + w.first_class(t);
+      int64_t ldg = C;
+      if (k > 1) {  // the chosen sub-center's column gets G, the others zero: [n x tw]
+        chosen_columns_t(w, t, G, arg, 0, n, gt.data(), n);
+        for (int64_t c = 0; c < tw; ++c)
+          for (int64_t i = 0; i < n; ++i) g[static_cast<size_t>(i * tw + c)] = gt[static_cast<size_t>(c * n + i)];
+        Gt = g.data();
+        ldg = tw;
       }
+      gemm_acc_serial(d, tw, n, GemmA<double>{x.u.data(), 1, d}, Gt, ldg, hT.data(), tw);
       for (int64_t c = 0; c < tw; ++c) {
         const size_t at = static_cast<size_t>(col0 + c);
         double dot = 0.0;
-        if (w.norm[at] > kNormEps) {
-          const double* hc = h.data() + c * d;
-          for (int64_t kd = 0; kd < d; ++kd) dot += w.W[kd * w.cols + col0 + c] * w.inv[at] * hc[kd];
-        }
+        if (w.norm[at] > kNormEps)
+          for (int64_t kd = 0; kd < d; ++kd) dot += w.W[kd * w.cols + col0 + c] * w.inv[at] * hT[static_cast<size_t>(kd * tw + c)];
         dots[static_cast<size_t>(c)] = dot;
       }
       for (int64_t kd = 0; kd < d; ++kd) {
         const float* wr = w.W + kd * w.cols + col0;
+        const double* h = hT.data() + kd * tw;
         float* out = gw + kd * w.cols + col0;
         for (int64_t c = 0; c < tw; ++c) {
           const double inv = w.inv[static_cast<size_t>(col0 + c)];
-          out[c] = static_cast<float>((h[static_cast<size_t>(c * d + kd)] - wr[c] * inv * dots[static_cast<size_t>(c)]) * inv);
+          out[c] = static_cast<float>((h[c] - wr[c] * inv * dots[static_cast<size_t>(c)]) * inv);
         }
       }
     }
@@ -229,7 +210,7 @@ UnitRows normalize_rows(const irk_context& ctx, const float* x, int64_t n, int64
   UnitRows r;
   r.n = n;
   r.d = d;
-  r.u.resize(static_cast<size_t>(n * d));
+  r.u.reset(static_cast<size_t>(n * d));
   r.norm.resize(static_cast<size_t>(n));
   parallel_for(ctx, n, 64, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) {
@@ -244,12 +225,11 @@ UnitRows normalize_rows(const irk_context& ctx, const float* x, int64_t n, int64
   return r;
 }
 
-void normalize_rows_backward(const irk_context& ctx, const UnitRows& x, const std::vector<double>& g,
-                             float* out) {
+void normalize_rows_backward(const irk_context& ctx, const UnitRows& x, const double* g, float* out) {
   const int64_t d = x.d;
   parallel_for(ctx, x.n, 64, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) {
-      const double* gi = g.data() + i * d;
+      const double* gi = g + i * d;
       const double* ui = x.u.data() + i * d;
       const double r = x.norm[static_cast<size_t>(i)];
       double ug = 0.0;
@@ -267,8 +247,8 @@ void large_margin_softmax(const irk_context& ctx, const float* emb, const int64_
   const std::vector<double> mw = miner_weights(tuples, n);
   const UnitRows x = normalize_rows(ctx, emb, n, d);
   const Columns w(ctx, W, d, C, p.sub_centers);
-  std::vector<float> buf(static_cast<size_t>(n * C));  // cosines, then dLoss/dcos in place
-  std::vector<uint8_t> arg(p.sub_centers > 1 ? static_cast<size_t>(n * C) : 0);
+  Scratch<float> buf(static_cast<size_t>(n * C));  // cosines, then dLoss/dcos in place
+  Scratch<uint8_t> arg(p.sub_centers > 1 ? static_cast<size_t>(n * C) : 0);
   uint8_t* argp = arg.empty() ? nullptr : arg.data();
   cosine_forward(ctx, x, w, buf.data(), argp);
 
@@ -300,7 +280,7 @@ void large_margin_softmax(const irk_context& ctx, const float* emb, const int64_
   loss /= static_cast<double>(n);
   if (!std::isfinite(loss)) fail(IRK_ERR_INTERNAL, "loss is not finite (%g)", loss);
   *out->loss = static_cast<float>(loss);
-  if (out->grad) normalize_rows_backward(ctx, x, cosine_backward_rows(ctx, x, w, buf.data(), argp), out->grad);
+  if (out->grad) normalize_rows_backward(ctx, x, cosine_backward_rows(ctx, x, w, buf.data(), argp).data(), out->grad);
   if (out->grad_weights) cosine_backward_cols(ctx, x, w, buf.data(), argp, out->grad_weights);
 }
 

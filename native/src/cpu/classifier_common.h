@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/context.h"
+#include "cpu/scratch.h"
 #include "irkit/irkit.h"
 #include "math/classifier_math.h"
 
@@ -23,17 +24,6 @@ void check_classifier_args(const float* emb, const int64_t* labels, int64_t n, i
                            int64_t num_classes, const irk_tuples* tuples, const irk_loss_out* out,
                            bool values = true);
 
-// sum_k a[k] * b[k] in 8 fixed lanes: vectorizes without reassociating, so the result does not
-// depend on the build's SIMD width or on threading.
-inline double dot_lanes(const double* a, const float* b, int64_t len) {
-  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int64_t k = 0;
-  for (; k + 8 <= len; k += 8)
-    for (int l = 0; l < 8; ++l) acc[l] += a[k + l] * b[k + l];
-  for (; k < len; ++k) acc[0] += a[k] * b[k];
-  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-}
-
 // PML lmu.convert_to_weights: each sample's count in the concatenated tuples over the largest
 // count; all ones when tuples is NULL or empty.
 std::vector<double> miner_weights(const irk_tuples* tuples, int64_t n);
@@ -41,13 +31,12 @@ std::vector<double> miner_weights(const irk_tuples* tuples, int64_t n);
 // Rows normalized as torch's F.normalize (x / max(|x|, 1e-12)), kept for the backward pass.
 struct UnitRows {
   int64_t n = 0, d = 0;
-  std::vector<double> u;     // [n x d]
+  Scratch<double> u;         // [n x d]
   std::vector<double> norm;  // [n]
 };
 UnitRows normalize_rows(const irk_context& ctx, const float* x, int64_t n, int64_t d);
 // Chain rule through the normalization: g [n x d] is dLoss/du; writes dLoss/dx as float.
-void normalize_rows_backward(const irk_context& ctx, const UnitRows& x, const std::vector<double>& g,
-                             float* out);
+void normalize_rows_backward(const irk_context& ctx, const UnitRows& x, const double* g, float* out);
 
 struct MarginSoftmax {
   math::TargetMargin kind;

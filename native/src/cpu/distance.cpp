@@ -9,6 +9,8 @@
 
 #include "cpu/distance.h"
 
+#include "cpu/gemm_f64.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -413,29 +415,18 @@ DistMat compute_distances(const irk_context& ctx, const irk_distance& dist, cons
 
 namespace {
 
-// out_i = sum_j C_ij * B_j - (diag ? A_i * sum_j C_ij : 0), rows of A/B are d long.
+// out_i = sum_j C_ij B_j, or in the L2 form A_i sum_j C_ij - sum_j C_ij B_j; rows of A/B are d long.
 void accumulate_rows(const irk_context& ctx, const double* C, int64_t rows, int64_t cols,
                      const float* A, const float* B, int64_t d, bool l2_form, double* out) {
-  parallel_for(ctx, rows, 8, [&](int64_t lo, int64_t hi) {
+  gemm_acc(ctx, rows, d, cols, GemmA<double>{C, cols, 1}, B, d, out, d);
+  if (!l2_form) return;
+  parallel_for(ctx, rows, 64, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) {
-      double* o = out + i * d;
       double rowsum = 0.0;
-      const double* c = C + i * cols;
-      for (int64_t j = 0; j < cols; ++j) {
-        double cij = c[j];
-        if (cij == 0.0) continue;
-        rowsum += cij;
-        const float* bj = B + j * d;
-        if (l2_form) {
-          for (int64_t k = 0; k < d; ++k) o[k] -= cij * bj[k];
-        } else {
-          for (int64_t k = 0; k < d; ++k) o[k] += cij * bj[k];
-        }
-      }
-      if (l2_form && rowsum != 0.0) {
-        const float* ai = A + i * d;
-        for (int64_t k = 0; k < d; ++k) o[k] += rowsum * ai[k];
-      }
+      for (int64_t j = 0; j < cols; ++j) rowsum += C[i * cols + j];
+      double* o = out + i * d;
+      const float* ai = A + i * d;
+      for (int64_t k = 0; k < d; ++k) o[k] = rowsum * ai[k] - o[k];
     }
   });
 }

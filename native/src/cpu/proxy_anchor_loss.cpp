@@ -8,13 +8,13 @@
 #include "core/check.h"
 #include "core/cuda_kernels.h"
 #include "cpu/classifier_common.h"
+#include "cpu/gemm_f64.h"
 
 namespace irk {
 namespace {
 
 constexpr double kNormEps = 1e-12;  // torch.nn.functional.normalize
-constexpr int64_t kTile = 64;       // proxies per tile: a 64 x d slab stays in cache
-constexpr int64_t kBlock = 4;       // proxies sharing each embedding row load
+constexpr int64_t kTile = 96;       // proxies per tile: a 96 x d slab stays in cache
 
 struct ProxyAnchor {
   const irk_context& ctx;
@@ -23,15 +23,21 @@ struct ProxyAnchor {
   const float* P;
   int64_t C;
   std::vector<double> norm, inv;  // per proxy: |p|, 1 / max(|p|, eps)
-  std::vector<float> buf;         // [C x n]: cosines, then dLoss/dcos in place
+  Scratch<float> buf;             // [C x n]: cosines, then dLoss/dcos in place
 
   void cosines() {
     const int64_t n = x.n, d = x.d;
     norm.assign(static_cast<size_t>(C), 0.0);
     inv.assign(static_cast<size_t>(C), 0.0);
-    buf.resize(static_cast<size_t>(C * n));
+    buf.reset(static_cast<size_t>(C * n));
+    Scratch<double> ut(static_cast<size_t>(d * n));  // U^T, so that samples run along SIMD lanes
+    parallel_for(ctx, d, 16, [&](int64_t lo, int64_t hi) {
+      for (int64_t k = lo; k < hi; ++k)
+        for (int64_t i = 0; i < n; ++i) ut[static_cast<size_t>(k * n + i)] = x.u[static_cast<size_t>(i * d + k)];
+    });
     const int64_t tiles = (C + kTile - 1) / kTile;
     parallel_for(ctx, tiles, 1, [&](int64_t lo, int64_t hi) {
+      Scratch<double> dots(static_cast<size_t>(kTile * n));
       for (int64_t t = lo; t < hi; ++t) {
         const int64_t c0 = t * kTile, c1 = std::min(C, c0 + kTile);
         for (int64_t c = c0; c < c1; ++c) {
@@ -41,11 +47,12 @@ struct ProxyAnchor {
           norm[static_cast<size_t>(c)] = std::sqrt(sq);
           inv[static_cast<size_t>(c)] = 1.0 / std::max(std::sqrt(sq), kNormEps);
         }
-        for (int64_t i = 0; i < n; ++i) {
-          const double* u = x.u.data() + i * d;
-          for (int64_t c = c0; c < c1; ++c)
-            buf[static_cast<size_t>(c * n + i)] = static_cast<float>(dot_lanes(u, P + c * d, d) * inv[static_cast<size_t>(c)]);
-        }
+        std::fill(dots.data(), dots.data() + dots.size(), 0.0);
+        gemm_acc_serial(c1 - c0, n, d, GemmA<float>{P + c0 * d, d, 1}, ut.data(), n, dots.data(), n);
+        for (int64_t c = c0; c < c1; ++c)
+          for (int64_t i = 0; i < n; ++i)
+            buf[static_cast<size_t>(c * n + i)] =
+                static_cast<float>(dots[static_cast<size_t>((c - c0) * n + i)] * inv[static_cast<size_t>(c)]);
       }
     });
   }
@@ -92,45 +99,31 @@ struct ProxyAnchor {
   }
 
   // dLoss/du_i = sum_c G[c, i] p_c / |p_c|, a tile of proxies at a time.
-  std::vector<double> grad_rows() const {
+  Scratch<double> grad_rows() const {
     const int64_t n = x.n, d = x.d;
-    std::vector<double> gu(static_cast<size_t>(n * d), 0.0);
-    parallel_for(ctx, n, 1, [&](int64_t lo, int64_t hi) {
-      for (int64_t c0 = 0; c0 < C; c0 += kTile) {
-        const int64_t c1 = std::min(C, c0 + kTile);
-        for (int64_t i = lo; i < hi; ++i) {
-          double* gi = gu.data() + i * d;
-          for (int64_t c = c0; c < c1; ++c) {
-            const double g = buf[static_cast<size_t>(c * n + i)] * inv[static_cast<size_t>(c)];
-            if (g == 0.0) continue;
-            const float* p = P + c * d;
-            for (int64_t k = 0; k < d; ++k) gi[k] += g * p[k];
-          }
-        }
-      }
-    });
+    Scratch<double> gu(static_cast<size_t>(n * d)), gs(static_cast<size_t>(kTile * n));
+    std::fill(gu.data(), gu.data() + n * d, 0.0);
+    for (int64_t c0 = 0; c0 < C; c0 += kTile) {
+      const int64_t c1 = std::min(C, c0 + kTile);
+      for (int64_t c = c0; c < c1; ++c)
+        for (int64_t i = 0; i < n; ++i)
+          gs[static_cast<size_t>((c - c0) * n + i)] = buf[static_cast<size_t>(c * n + i)] * inv[static_cast<size_t>(c)];
+      gemm_acc(ctx, n, d, c1 - c0, GemmA<double>{gs.data(), 1, n}, P + c0 * d, d, gu.data(), d);
+    }
     return gu;
   }
 
-  // dLoss/dp_c through p_hat = p / max(|p|, eps), from h_c = sum_i G[c, i] u_i, a block of
-  // proxies sharing each embedding row.
+  // dLoss/dp_c through p_hat = p / max(|p|, eps), from h_c = sum_i G[c, i] u_i, a tile of proxies
+  // at a time.
   void grad_proxies(float* out) const {
     const int64_t n = x.n, d = x.d;
-    const int64_t blocks = (C + kBlock - 1) / kBlock;
-    parallel_for(ctx, blocks, 16, [&](int64_t lo, int64_t hi) {
-      std::vector<double> h(static_cast<size_t>(kBlock * d));
-      for (int64_t blk = lo; blk < hi; ++blk) {
-        const int64_t c0 = blk * kBlock, nb = std::min(C, c0 + kBlock) - c0;
-        std::fill(h.begin(), h.end(), 0.0);
-        for (int64_t i = 0; i < n; ++i) {
-          const double* u = x.u.data() + i * d;
-          for (int64_t b = 0; b < nb; ++b) {
-            const double g = buf[static_cast<size_t>((c0 + b) * n + i)];
-            if (g == 0.0) continue;
-            double* hb = h.data() + b * d;
-            for (int64_t k = 0; k < d; ++k) hb[k] += g * u[k];
-          }
-        }
+    const int64_t tiles = (C + kTile - 1) / kTile;
+    parallel_for(ctx, tiles, 1, [&](int64_t lo, int64_t hi) {
+      Scratch<double> h(static_cast<size_t>(kTile * d));
+      for (int64_t t = lo; t < hi; ++t) {
+        const int64_t c0 = t * kTile, nb = std::min(C, c0 + kTile) - c0;
+        std::fill(h.data(), h.data() + h.size(), 0.0);
+        gemm_acc_serial(nb, d, n, GemmA<float>{buf.data() + c0 * n, n, 1}, x.u.data(), d, h.data(), d);
         for (int64_t b = 0; b < nb; ++b) {
           const int64_t c = c0 + b;
           const float* p = P + c * d;
@@ -174,7 +167,7 @@ extern "C" irk_status irk_proxy_anchor_loss(const irk_context* ctx, const float*
     const double loss = pa.loss_and_grad(mw, margin, alpha);
     if (!std::isfinite(loss)) irk::fail(IRK_ERR_INTERNAL, "loss is not finite (%g)", loss);
     *out->loss = static_cast<float>(loss);
-    if (out->grad) irk::normalize_rows_backward(c, x, pa.grad_rows(), out->grad);
+    if (out->grad) irk::normalize_rows_backward(c, x, pa.grad_rows().data(), out->grad);
     if (out->grad_weights) pa.grad_proxies(out->grad_weights);
   });
 }

@@ -12,70 +12,91 @@
 namespace irk {
 namespace {
 
-// acc[k] += sum_e v[e] * rows[idx[e] * ld + k] for k < d, entries in order (per element).
+// acc[k] += sum_e v[e] * rows[idx[e] * ld + k] for k < d, entries in order (per element); with
+// `own` (L2 kinds), v[e] * (own[k] - rows[...]): each pair's difference first, as torch's cdist
+// backward, so near-duplicate rows with large coefficients do not cancel in float32.
 typedef void (*GatherFn)(const int32_t* idx, const float* v, int64_t count, const float* rows, int64_t ld,
-                         int64_t d, float* acc);
+                         int64_t d, const float* own, float* acc);
 
 #if defined(__GNUC__)
 #define IRK_GATHER_INLINE __attribute__((always_inline)) inline
-template <class V>
+template <class V, bool Diff>
 IRK_GATHER_INLINE void gather_rows(const int32_t* idx, const float* v, int64_t count, const float* rows,
-                                   int64_t ld, int64_t d, float* acc) {
+                                   int64_t ld, int64_t d, const float* own, float* acc) {
   constexpr int64_t L = sizeof(V) / sizeof(float), U = 8;  // 8 accumulators cover the FMA latency
   int64_t k0 = 0;
   for (; k0 + U * L <= d; k0 += U * L) {
-    V a[U];
-    for (int64_t u = 0; u < U; ++u) __builtin_memcpy(&a[u], acc + k0 + u * L, sizeof(V));
+    V a[U], o[U];
+    for (int64_t u = 0; u < U; ++u) {
+      __builtin_memcpy(&a[u], acc + k0 + u * L, sizeof(V));
+      if (Diff) __builtin_memcpy(&o[u], own + k0 + u * L, sizeof(V));
+    }
     for (int64_t e = 0; e < count; ++e) {
       const float* r = rows + static_cast<int64_t>(idx[e]) * ld + k0;
       const float c = v[e];
       for (int64_t u = 0; u < U; ++u) {
         V y;
         __builtin_memcpy(&y, r + u * L, sizeof(V));
+        if (Diff) y = o[u] - y;
         a[u] += c * y;
       }
     }
     for (int64_t u = 0; u < U; ++u) __builtin_memcpy(acc + k0 + u * L, &a[u], sizeof(V));
   }
   for (; k0 + L <= d; k0 += L) {
-    V a;
+    V a, o;
     __builtin_memcpy(&a, acc + k0, sizeof(V));
+    if (Diff) __builtin_memcpy(&o, own + k0, sizeof(V));
     for (int64_t e = 0; e < count; ++e) {
       V y;
       __builtin_memcpy(&y, rows + static_cast<int64_t>(idx[e]) * ld + k0, sizeof(V));
+      if (Diff) y = o - y;
       a += v[e] * y;
     }
     __builtin_memcpy(acc + k0, &a, sizeof(V));
   }
   for (; k0 < d; ++k0) {
     float a = acc[k0];
-    for (int64_t e = 0; e < count; ++e) a += v[e] * rows[static_cast<int64_t>(idx[e]) * ld + k0];
+    for (int64_t e = 0; e < count; ++e) {
+      const float y = rows[static_cast<int64_t>(idx[e]) * ld + k0];
+      a += v[e] * (Diff ? own[k0] - y : y);
+    }
     acc[k0] = a;
   }
+}
+template <class V>
+IRK_GATHER_INLINE void gather_any(const int32_t* idx, const float* v, int64_t count, const float* rows, int64_t ld,
+                                  int64_t d, const float* own, float* acc) {
+  if (own) gather_rows<V, true>(idx, v, count, rows, ld, d, own, acc);
+  else gather_rows<V, false>(idx, v, count, rows, ld, d, own, acc);
 }
 typedef float G4 __attribute__((vector_size(16)));
 typedef float G8 __attribute__((vector_size(32)));
 typedef float G16 __attribute__((vector_size(64)));
 void gather_base(const int32_t* idx, const float* v, int64_t count, const float* rows, int64_t ld, int64_t d,
-                 float* acc) {
-  gather_rows<G4>(idx, v, count, rows, ld, d, acc);
+                 const float* own, float* acc) {
+  gather_any<G4>(idx, v, count, rows, ld, d, own, acc);
 }
 #if defined(__x86_64__)
 __attribute__((target("avx2,fma"))) void gather_avx2(const int32_t* idx, const float* v, int64_t count,
-                                                     const float* rows, int64_t ld, int64_t d, float* acc) {
-  gather_rows<G8>(idx, v, count, rows, ld, d, acc);
+                                                     const float* rows, int64_t ld, int64_t d, const float* own,
+                                                     float* acc) {
+  gather_any<G8>(idx, v, count, rows, ld, d, own, acc);
 }
 __attribute__((target("avx512f,fma"))) void gather_avx512(const int32_t* idx, const float* v, int64_t count,
                                                           const float* rows, int64_t ld, int64_t d,
-                                                          float* acc) {
-  gather_rows<G16>(idx, v, count, rows, ld, d, acc);
+                                                          const float* own, float* acc) {
+  gather_any<G16>(idx, v, count, rows, ld, d, own, acc);
 }
 #endif
 #else
 void gather_base(const int32_t* idx, const float* v, int64_t count, const float* rows, int64_t ld, int64_t d,
-                 float* acc) {
+                 const float* own, float* acc) {
   for (int64_t e = 0; e < count; ++e)
-    for (int64_t k = 0; k < d; ++k) acc[k] += v[e] * rows[static_cast<int64_t>(idx[e]) * ld + k];
+    for (int64_t k = 0; k < d; ++k) {
+      const float y = rows[static_cast<int64_t>(idx[e]) * ld + k];
+      acc[k] += v[e] * (own ? own[k] - y : y);
+    }
 }
 #endif
 
@@ -135,21 +156,14 @@ void backward_rows(const irk_context& ctx, const irk_distance& dist, bool l2, in
           const SparseGrad* L = job.lists[t];
           if (L == nullptr) continue;
           const int64_t b = L->off[static_cast<size_t>(i)], e = L->off[static_cast<size_t>(i + 1)];
-          if (b < e) gather(L->col.data() + b, L->val.data() + b, e - b, job.src[t] + k0, d, w, out + i * d + k0);
+          if (b < e)
+            gather(L->col.data() + b, L->val.data() + b, e - b, job.src[t] + k0, d, w,
+                   l2 ? own + i * d + k0 : nullptr, out + i * d + k0);
         }
     }
     for (int64_t i = lo; i < hi; ++i) {
       float* g = out + i * d;
       const float* xi = own + i * d;
-      if (l2) {  // sum_j c_ij (x_i - y_j)
-        double rowsum = 0.0;
-        for (int t = 0; t < 2; ++t)
-          if (const SparseGrad* L = job.lists[t])
-            for (int64_t k = L->off[static_cast<size_t>(i)]; k < L->off[static_cast<size_t>(i + 1)]; ++k)
-              rowsum += L->val[static_cast<size_t>(k)];
-        const float rs = static_cast<float>(rowsum);
-        for (int64_t k = 0; k < d; ++k) g[k] = rs * xi[k] - g[k];
-      }
       if (!dist.normalize) continue;
       const double r = norms[i];
       if (r > dmath::kNormEps) {  // (g - y (y.g)) / |x|

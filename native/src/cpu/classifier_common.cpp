@@ -81,40 +81,37 @@ void cosine_forward(const irk_context& ctx, const UnitRows& x, const Columns& w,
   });
 }
 
-// G[i, c] of the column that class c used for row i (its chosen sub-center), zero elsewhere:
-// out[(col - col0) * ldo + i] for the tile's columns, rows [i0, i1).
-void chosen_columns_t(const Columns& w, int64_t t, const float* G, const uint8_t* arg, int64_t i0, int64_t i1,
-                      float* out, int64_t ldo) {
+// dLoss/dcos on the tile's columns: G[i, c] on the column of the sub-center that class c used for
+// row i, zero on its other sub-centers; out[i * ldo + col - col0] for rows [i0, i1).
+void chosen_columns(const Columns& w, int64_t t, const float* G, const uint8_t* arg, int64_t i0, int64_t i1,
+                    float* out, int64_t ldo) {
   const int64_t C = w.classes, k = w.k, col0 = w.first_col(t);
-  for (int64_t c = w.first_class(t); c < w.end_class(t); ++c)
-    for (int64_t j = 0; j < k; ++j) {
-      float* o = out + (c * k + j - col0) * ldo;
-      for (int64_t i = i0; i < i1; ++i) o[i - i0] = (k == 1 || arg[i * C + c] == j) ? G[i * C + c] : 0.f;
-    }
+  for (int64_t i = i0; i < i1; ++i)
+    for (int64_t c = w.first_class(t); c < w.end_class(t); ++c)
+      for (int64_t j = 0; j < k; ++j) out[i * ldo + c * k + j - col0] = arg[i * C + c] == j ? G[i * C + c] : 0.f;
 }
 
-// dLoss/du_i = sum_c G[i, c] * w_col / |w_col| where col is the class's chosen sub-center.
-// Computed transposed, tile by tile: guT [d x n] += (W_tile / |w|) [d x tw] * G_tile^T [tw x n].
+// dLoss/du_i = sum_c G[i, c] * w_col / |w_col| where col is the class's chosen sub-center, a tile
+// of columns at a time: gu [n x d] += G_tile [n x tw] * (W_tile / |w|)^T [tw x d].
 Scratch<double> cosine_backward_rows(const irk_context& ctx, const UnitRows& x, const Columns& w,
                                      const float* G, const uint8_t* arg) {
-  const int64_t n = x.n, d = x.d;
+  const int64_t n = x.n, d = x.d, C = w.classes, k = w.k;
   const int64_t tc = w.max_tile_cols();
-  Scratch<double> guT(static_cast<size_t>(d * n)), wn(static_cast<size_t>(d * tc));
-  Scratch<float> gt(static_cast<size_t>(tc * n));
-  std::fill(guT.data(), guT.data() + d * n, 0.0);
+  Scratch<double> gu(static_cast<size_t>(n * d)), wt(static_cast<size_t>(tc * d));
+  Scratch<float> g(k > 1 ? static_cast<size_t>(n * tc) : 0);
+  std::fill(gu.data(), gu.data() + n * d, 0.0);
   for (int64_t t = 0; t < w.tiles; ++t) {
     const int64_t col0 = w.first_col(t), tw = w.end_col(t) - col0;
-    parallel_for(ctx, n, 256, [&](int64_t lo, int64_t hi) { chosen_columns_t(w, t, G, arg, lo, hi, gt.data() + lo, n); });
     for (int64_t kd = 0; kd < d; ++kd)
       for (int64_t c = 0; c < tw; ++c)
-        wn[static_cast<size_t>(kd * tw + c)] = w.W[kd * w.cols + col0 + c] * w.inv[static_cast<size_t>(col0 + c)];
-    gemm_acc(ctx, d, n, tw, GemmA<double>{wn.data(), tw, 1}, gt.data(), n, guT.data(), n);
+        wt[static_cast<size_t>(c * d + kd)] = w.W[kd * w.cols + col0 + c] * w.inv[static_cast<size_t>(col0 + c)];
+    GemmA<float> A{G + col0, C, 1};
+    if (k > 1) {
+      parallel_for(ctx, n, 256, [&](int64_t lo, int64_t hi) { chosen_columns(w, t, G, arg, lo, hi, g.data(), tw); });
+      A = GemmA<float>{g.data(), tw, 1};
+    }
+    gemm_acc(ctx, n, d, tw, A, wt.data(), d, gu.data(), d);
   }
-  Scratch<double> gu(static_cast<size_t>(n * d));
-  parallel_for(ctx, n, 64, [&](int64_t lo, int64_t hi) {
-    for (int64_t i = lo; i < hi; ++i)
-      for (int64_t kd = 0; kd < d; ++kd) gu[static_cast<size_t>(i * d + kd)] = guT[static_cast<size_t>(kd * n + i)];
-  });
   return gu;
 }
 
@@ -127,16 +124,14 @@ void cosine_backward_cols(const irk_context& ctx, const UnitRows& x, const Colum
     const int64_t tc = w.max_tile_cols();
     Scratch<double> hT(static_cast<size_t>(d * tc));
     std::vector<double> dots(static_cast<size_t>(tc));
-    Scratch<float> gt(k > 1 ? static_cast<size_t>(tc * n) : 0), g(k > 1 ? static_cast<size_t>(n * tc) : 0);
+    Scratch<float> g(k > 1 ? static_cast<size_t>(n * tc) : 0);
     for (int64_t t = lo; t < hi; ++t) {
       const int64_t col0 = w.first_col(t), tw = w.end_col(t) - col0;
       std::fill(hT.data(), hT.data() + hT.size(), 0.0);
       const float* Gt = G + w.first_class(t);
       int64_t ldg = C;
-      if (k > 1) {  // the chosen sub-center's column gets G, the others zero: [n x tw]
-        chosen_columns_t(w, t, G, arg, 0, n, gt.data(), n);
-        for (int64_t c = 0; c < tw; ++c)
-          for (int64_t i = 0; i < n; ++i) g[static_cast<size_t>(i * tw + c)] = gt[static_cast<size_t>(c * n + i)];
+      if (k > 1) {
+        chosen_columns(w, t, G, arg, 0, n, g.data(), tw);
         Gt = g.data();
         ldg = tw;
       }

@@ -4,6 +4,7 @@
 // strides; B is row-major; either may be float or double (one of them float). Results do not
 // depend on the thread count.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 
 #include "core/context.h"
@@ -25,9 +26,8 @@ void gemm_acc_serial(int64_t rows, int64_t cols, int64_t q, GemmA<float> A, cons
 template <class TA, class TB>
 void gemm_acc(const irk_context& ctx, int64_t rows, int64_t cols, int64_t q, GemmA<TA> A, const TB* B,
               int64_t ldb, double* out, int64_t ldo) {
-  // At least ~64k multiply-adds per chunk.
-  const int64_t per_row = cols * q > 0 ? cols * q : 1;
-  const int64_t min_rows = per_row >= (int64_t{1} << 16) / 12 ? 12 : (int64_t{1} << 16) / per_row;
+  // At least 12 rows (two register blocks) and ~64k multiply-adds per chunk.
+  const int64_t min_rows = std::max<int64_t>(12, (int64_t{1} << 16) / std::max<int64_t>(1, cols * q));
   parallel_for(ctx, rows, min_rows, [&](int64_t lo, int64_t hi) {
     gemm_acc_serial(hi - lo, cols, q, GemmA<TA>{A.p + lo * A.row_stride, A.row_stride, A.col_stride}, B, ldb,
                     out + lo * ldo, ldo);

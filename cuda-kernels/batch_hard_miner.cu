@@ -3,10 +3,10 @@
 // masked_min_per_row scan the row (row_pick.cuh; ties: lowest index); the picks come back to the host, where
 // the anchors that have both become the triplets (at most n, already in order). Streamed
 // (stream.cuh, large batches): the same picks as one row pass over recomputed tiles.
-#include <vector>
 
 #include "call_setup.cuh"
 #include "core/cuda_kernels.h"
+#include "fused.cuh"
 #include "row_pick.cuh"
 #include "stream.cuh"
 
@@ -91,11 +91,26 @@ struct HardRows : RowsNoEmit {
   }
 };
 
+// The anchors that have both picks, in order: (a, pick_pos[a], pick_neg[a]) at 3 * off[a].
+__global__ void compact_triplets_kernel(const int64_t* off, const int64_t* pick_pos, const int64_t* pick_neg, int64_t n,
+                                        int64_t* out) {
+  for (int64_t a = global_thread(); a < n; a += global_stride()) {
+    if (off[a + 1] == off[a]) continue;
+    int64_t* t = out + 3 * off[a];
+    t[0] = a;
+    t[1] = pick_pos[a];
+    t[2] = pick_neg[a];
+  }
+}
+
+__global__ void widen_flags_kernel(const int* keep, int64_t n, int64_t* counts) {
+  for (int64_t a = global_thread(); a < n; a += global_stride()) counts[a] = keep[a];
+}
+
 }  // namespace
 
-void batch_hard_miner(const irk_context& ctx, const Batch& batch, const irk_distance& dist, irk_mined& out) {
-  const bool streamed = use_streaming(batch.n, batch.m);
-  BatchCall call(ctx, batch, dist, nullptr, streamed ? CallKind::kStreamed : CallKind::kMiner);
+DeviceTuples batch_hard_mine(BatchCall& call) {
+  const bool streamed = call.streamed();
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
   Scratch<int64_t> pick_pos(s, b.n), pick_neg(s, b.n);
@@ -106,15 +121,26 @@ void batch_hard_miner(const irk_context& ctx, const Batch& batch, const irk_dist
     hard_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(call.labelled(), pick_pos.get(), pick_neg.get(), keep.get());
     IRK_LAUNCHED("hard_rows_kernel");
   }
-  std::vector<int64_t> p(static_cast<size_t>(b.n)), n(static_cast<size_t>(b.n));
-  std::vector<int> k(static_cast<size_t>(b.n));
-  copy_to_host_async(s, p.data(), pick_pos.get(), b.n);
-  copy_to_host_async(s, n.data(), pick_neg.get(), b.n);
-  copy_to_host(s, k.data(), keep.get(), b.n);
-  std::vector<int64_t> t;
-  for (int64_t a = 0; a < b.n; ++a)
-    if (k[static_cast<size_t>(a)]) t.insert(t.end(), {a, p[static_cast<size_t>(a)], n[static_cast<size_t>(a)]});
-  out.set_sorted_triplets(std::move(t));
+  Scratch<int64_t> counts(s, b.n), off(s, b.n + 1);
+  widen_flags_kernel<<<grid_for(b.n), kThreads, 0, s>>>(keep.get(), b.n, counts.get());
+  IRK_LAUNCHED("widen_flags_kernel");
+  exclusive_scan(s, counts.get(), b.n, off.get());
+  DeviceTuples t;
+  t.kind = IRK_TUPLES_TRIPLETS;
+  copy_to_host(s, &t.n_first, off.get() + b.n, 1);
+  t.first.allocate(s, 3 * t.n_first);
+  if (t.n_first > 0) {
+    compact_triplets_kernel<<<grid_for(b.n), kThreads, 0, s>>>(off.get(), pick_pos.get(), pick_neg.get(), b.n,
+                                                                t.first.get());
+    IRK_LAUNCHED("compact_triplets_kernel");
+  }
+  return t;
+}
+
+void batch_hard_miner(const irk_context& ctx, const Batch& batch, const irk_distance& dist, irk_mined& out) {
+  const bool streamed = use_streaming(batch.n, batch.m);
+  BatchCall call(ctx, batch, dist, nullptr, streamed ? CallKind::kStreamed : CallKind::kMiner);
+  batch_hard_mine(call).to_host(call.s, out);
 }
 
 }  // namespace cuda

@@ -29,8 +29,16 @@ DeviceChecks::DeviceChecks(cudaStream_t s) : s_(s), slots_(s, kMax) {
 }
 
 void DeviceChecks::finite_rows(const float* x, int64_t rows, int64_t d, const char* name) {
+  nonfinite(kRows, x, rows, d, name);
+}
+
+void DeviceChecks::gradient(const float* x, int64_t rows, int64_t cols, const char* name) {
+  nonfinite(kGradient, x, rows, cols, name);
+}
+
+void DeviceChecks::nonfinite(Kind kind, const float* x, int64_t rows, int64_t d, const char* name) {
   if (count_ == kMax) fail(IRK_ERR_INTERNAL, "too many device checks");
-  items_[count_] = Item{kRows, x, d, {0, 0, 0}, name};
+  items_[count_] = Item{kind, x, d, {0, 0, 0}, name};
   const int64_t count = rows * d;
   first_nonfinite_kernel<<<grid_for(count), kThreads, 0, s_>>>(x, count, slots_.get() + count_);
   IRK_LAUNCHED("first_nonfinite_kernel");
@@ -97,6 +105,7 @@ void DeviceChecks::report() {
     }
     float v = 0.f;
     copy_to_host(s_, &v, static_cast<const float*>(it.data) + at, 1);
+    if (it.kind == kGradient) nonfinite_gradient(it.name, at, it.width, v);
     invalid("%s row %lld column %lld is %s", it.name, static_cast<long long>(at / it.width),
             static_cast<long long>(at % it.width), v != v ? "NaN" : "Inf");
   }

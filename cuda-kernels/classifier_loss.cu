@@ -105,6 +105,10 @@ void large_margin_softmax(const irk_context& ctx, const float* emb, const int64_
     gemm(s, TileOperands{U.get(), 1, d, G.get(), cols, 1, d, cols, n}, ht.get(), cols);
     unit_vectors_backward(s, ht.get(), Wh.get(), wn.get(), cols, d, 1, cols, out.grad_weights);
   }
+  DeviceChecks checks(s);
+  if (out.grad) checks.gradient(out.grad, n, d, "out.grad");
+  if (out.grad_weights) checks.gradient(out.grad_weights, d, cols, "out.grad_weights");
+  checks.report();
 }
 
 }  // namespace cuda

@@ -21,11 +21,14 @@ class DeviceChecks {
   void tuples(const irk_tuples* t, int64_t n, int64_t m);
   // Class labels in [0, num_classes), as check_classifier_args words it.
   void labels(const int64_t* v, int64_t n, int64_t num_classes);
-  // Waits for the checks (one stream sync) and throws IRK_ERR_INVALID_ARGUMENT on a failure.
+  // NaN/Inf in a loss's gradient x [rows x cols]: reported as core/check.h's nonfinite_gradient.
+  void gradient(const float* x, int64_t rows, int64_t cols, const char* name);
+  // Waits for the checks (one stream sync) and throws IRK_ERR_INVALID_ARGUMENT on a failure
+  // (IRK_ERR_INTERNAL for a gradient).
   void report();
 
  private:
-  enum Kind { kRows = 0, kIndexList = 1, kLabels = 2 };
+  enum Kind { kRows = 0, kIndexList = 1, kLabels = 2, kGradient = 3 };
   struct Item {
     int kind;
     const void* data;
@@ -34,6 +37,7 @@ class DeviceChecks {
     const char* name;
   };
   void index_list(const int64_t* v, int64_t count, int width, const int64_t* bounds, const char* name);
+  void nonfinite(Kind kind, const float* x, int64_t rows, int64_t d, const char* name);
 
   static constexpr int kMax = 8;
   cudaStream_t s_;

@@ -53,11 +53,19 @@ bool store_loss(cudaStream_t s, const Batch& b, double loss, bool has_grad, cons
   return false;
 }
 
+void check_gradients(cudaStream_t s, const Batch& b, const irk_loss_out& out) {
+  DeviceChecks checks(s);
+  if (out.grad) checks.gradient(out.grad, b.n, b.d, "out.grad");
+  if (out.grad_ref && !b.self) checks.gradient(out.grad_ref, b.m, b.d, "out.grad_ref");
+  checks.report();
+}
+
 void finish_loss(cudaStream_t s, const irk_distance& dist, const Batch& b, const DevDist& D, double loss, float* G,
                  const irk_loss_out& out) {
   if (!store_loss(s, b, loss, G != nullptr, out)) return;
   distance_backward(s, dist, D, G, out.grad, b.self ? nullptr : out.grad_ref);
   if (b.self) zero_floats(s, out.grad_ref, b.n * b.d);
+  check_gradients(s, b, out);
 }
 
 void finish_avg_nonzero(cudaStream_t s, const irk_distance& dist, const Batch& b, const DevDist& D, const LossRows& r,

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/check.h"
+#include "device_checks.cuh"
 #include "distance.cuh"
 #include "pairs.cuh"
 #include "stream.cuh"
@@ -95,6 +96,8 @@ void finish_loss(cudaStream_t s, const irk_distance& dist, const Batch& b, const
 // finish_loss's first half: checks the loss is finite and stores it; without a gradient to come
 // (has_grad false) zeroes grad and grad_ref. Returns has_grad.
 bool store_loss(cudaStream_t s, const Batch& b, double loss, bool has_grad, const irk_loss_out& out);
+// out.grad and (separate reference set) out.grad_ref hold no NaN/Inf: one stream sync (device_checks.cuh).
+void check_gradients(cudaStream_t s, const Batch& b, const irk_loss_out& out);
 
 // finish_loss for a streamed call (stream.cuh): dLoss/dS comes from `grad` (stream_backward), or
 // NULL for a zero gradient.
@@ -104,6 +107,7 @@ void finish_streamed_loss(cudaStream_t s, const irk_distance& dist, const Batch&
   if (!store_loss(s, b, loss, grad != nullptr, out)) return;
   stream_backward(s, dist, T, *grad, out.grad, b.self ? nullptr : out.grad_ref);
   if (b.self) zero_floats(s, out.grad_ref, b.n * b.d);
+  check_gradients(s, b, out);
 }
 
 // PML's AvgNonZeroReducer over LossRows: the loss is the mean of the counted rows' losses and G is

@@ -6,6 +6,7 @@
 
 #include "call_setup.cuh"
 #include "core/cuda_kernels.h"
+#include "fused.cuh"
 #include "loss_common.cuh"
 #include "math/irk_math.h"
 #include "math/pair_math.h"
@@ -153,14 +154,12 @@ void ms_loss_streamed(BatchCall& call, const irk_distance& dist, const irk_tuple
 
 }  // namespace
 
-void ms_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples, double alpha,
-             double beta, double base, const irk_loss_out& out) {
-  const bool streamed = use_streaming(batch.n, batch.m);
-  BatchCall call(ctx, batch, dist, tuples, streamed ? CallKind::kStreamed : CallKind::kLoss);
+void ms_loss_on(BatchCall& call, const irk_distance& dist, const irk_tuples* tuples, double alpha, double beta,
+                double base, const irk_loss_out& out) {
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
   const MsParams prm{!is_l2(dist.kind), alpha, beta, base, 1.0 / static_cast<double>(b.n)};
-  if (streamed) return ms_loss_streamed(call, dist, tuples, prm, out);
+  if (call.streamed()) return ms_loss_streamed(call, dist, tuples, prm, out);
   const DevDist& D = call.D;
   const MsRows rows{D.s, call.pair_mask(tuples), prm};
   LossRows r(s, b.n, b.m, false);
@@ -170,6 +169,13 @@ void ms_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dis
   const LossTotals t = total(s, r, tuples);
   if (t.num_pos <= 1 && t.num_neg <= 1) return finish_loss(s, dist, b, D, 0.0, nullptr, out);
   finish_loss(s, dist, b, D, t.sum * prm.w, r.G.get(), out);
+}
+
+void ms_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples, double alpha,
+             double beta, double base, const irk_loss_out& out) {
+  const bool streamed = use_streaming(batch.n, batch.m);
+  BatchCall call(ctx, batch, dist, tuples, streamed ? CallKind::kStreamed : CallKind::kLoss);
+  ms_loss_on(call, dist, tuples, alpha, beta, base, out);
 }
 
 }  // namespace cuda

@@ -4,10 +4,10 @@
 // pairs in order, so they land sorted in the host vectors. Streamed (stream.cuh, large batches):
 // the same three steps as row passes over recomputed tiles (extremes, counts, fill).
 #include <cmath>
-#include <vector>
 
 #include "call_setup.cuh"
 #include "core/cuda_kernels.h"
+#include "fused.cuh"
 #include "math/pair_math.h"
 #include "stream.cuh"
 
@@ -210,9 +210,8 @@ struct MsFillRows : MsCountRows {
 
 }  // namespace
 
-void ms_miner(const irk_context& ctx, const Batch& batch, const irk_distance& dist, double epsilon, irk_mined& out) {
-  const bool streamed = use_streaming(batch.n, batch.m);
-  BatchCall call(ctx, batch, dist, nullptr, streamed ? CallKind::kStreamed : CallKind::kMiner);
+DeviceTuples ms_mine(BatchCall& call, double epsilon) {
+  const bool streamed = call.streamed();
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
   const float eps = static_cast<float>(epsilon);
@@ -237,23 +236,28 @@ void ms_miner(const irk_context& ctx, const Batch& batch, const irk_distance& di
   copy_to_host_async(s, &totals[0], pos_off.get() + b.n, 1);
   copy_to_host_async(s, &totals[1], neg_off.get() + b.n, 1);
   copy_to_host(s, any_h, any.get(), 2);
-  if (!any_h[0] || !any_h[1]) {  // PML returns nothing at all
-    out.set_sorted_pairs({}, {});
-    return;
-  }
-  Scratch<int64_t> pos(s, 2 * totals[0]), neg(s, 2 * totals[1]);
+  DeviceTuples t;
+  if (!any_h[0] || !any_h[1]) return t;  // PML returns nothing at all
+  t.n_first = totals[0];
+  t.n_second = totals[1];
+  t.first.allocate(s, 2 * totals[0]);
+  t.second.allocate(s, 2 * totals[1]);
+  int64_t* pos = t.first.get();
+  int64_t* neg = t.second.get();
   if (streamed) {
-    stream_rows(s, call.T, MsFillRows{count, pos_off.get(), neg_off.get(), pos.get(), neg.get()});
+    stream_rows(s, call.T, MsFillRows{count, pos_off.get(), neg_off.get(), pos, neg});
   } else {
     ms_fill_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, best_neg.get(), worst_pos.get(), pos_off.get(),
-                                                         neg_off.get(), pos.get(), neg.get());
+                                                         neg_off.get(), pos, neg);
     IRK_LAUNCHED("ms_fill_kernel");
   }
-  std::vector<int64_t> pos_h(static_cast<size_t>(2 * totals[0])), neg_h(static_cast<size_t>(2 * totals[1]));
-  copy_to_host_async(s, pos_h.data(), pos.get(), static_cast<int64_t>(pos_h.size()));
-  copy_to_host(s, neg_h.data(), neg.get(), static_cast<int64_t>(neg_h.size()));
-  IRK_CUDA(cudaStreamSynchronize(s));
-  out.set_sorted_pairs(std::move(pos_h), std::move(neg_h));
+  return t;
+}
+
+void ms_miner(const irk_context& ctx, const Batch& batch, const irk_distance& dist, double epsilon, irk_mined& out) {
+  const bool streamed = use_streaming(batch.n, batch.m);
+  BatchCall call(ctx, batch, dist, nullptr, streamed ? CallKind::kStreamed : CallKind::kMiner);
+  ms_mine(call, epsilon).to_host(call.s, out);
 }
 
 }  // namespace cuda

@@ -119,6 +119,10 @@ void proxy_anchor_loss(const irk_context& ctx, const float* emb, const int64_t* 
     gemm(s, TileOperands{G.get(), n, 1, U.get(), d, 1, C, d, n}, h.get(), d);
     unit_vectors_backward(s, h.get(), Ph.get(), pn.get(), C, d, d, 1, out.grad_weights);
   }
+  DeviceChecks checks(s);
+  if (out.grad) checks.gradient(out.grad, n, d, "out.grad");
+  if (out.grad_weights) checks.gradient(out.grad_weights, C, d, "out.grad_weights");
+  checks.report();
 }
 
 }  // namespace cuda

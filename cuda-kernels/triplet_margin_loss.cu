@@ -8,6 +8,7 @@
 
 #include "call_setup.cuh"
 #include "core/cuda_kernels.h"
+#include "fused.cuh"
 #include "loss_common.cuh"
 #include "math/pair_math.h"
 
@@ -167,9 +168,8 @@ __global__ void triplet_list_grad_kernel(Triplets t, const int64_t* tri, int64_t
 
 }  // namespace
 
-void triplet_margin_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,
-                         double margin, int swap, int smooth_loss, const irk_loss_out& out) {
-  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss);
+void triplet_margin_loss_on(BatchCall& call, const irk_distance& dist, const irk_tuples* tuples, double margin,
+                            int swap, int smooth_loss, const irk_loss_out& out) {
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
   const DevDist& D = call.D;
@@ -238,6 +238,12 @@ void triplet_margin_loss(const irk_context& ctx, const Batch& batch, const irk_d
     IRK_LAUNCHED("triplet_grad_kernel");
   }
   finish_loss(s, dist, b, D, loss, G.get(), out);
+}
+
+void triplet_margin_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,
+                         double margin, int swap, int smooth_loss, const irk_loss_out& out) {
+  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss);
+  triplet_margin_loss_on(call, dist, tuples, margin, swap, smooth_loss, out);
 }
 
 }  // namespace cuda

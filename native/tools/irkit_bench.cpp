@@ -6,9 +6,13 @@
 //
 // The streamed kernels (cuda-kernels/stream.cuh: no B x B matrix, taken automatically past
 // 8192 x 8192 pairs) get their own rows at --stream-shape (default 16384:128; 0:0 skips them):
-// MS miner, MS loss, batch-hard miner and contrastive loss next to the GEMM of that shape.
+// MS miner, MS loss, the fused MS miner + loss, batch-hard miner and contrastive loss next to the
+// GEMM of that shape. --knn-shape N:d (default 100000:128; 0:0 skips it) times irk_knn (k = 10) of
+// N queries against themselves next to the GEMM floor of that product, computed in row chunks (no
+// N x N buffer). Exits 1 when any timed call failed.
 //
-// usage: irkit-bench [--reps N] [--shapes B:d,B:d,...] [--stream-shape B:d] [--out FILE] [--require-device]
+// usage: irkit-bench [--reps N] [--shapes B:d,B:d,...] [--stream-shape B:d] [--knn-shape N:d] [--out FILE]
+//                    [--require-device]
 #include <functional>
 #include <memory>
 #include <string>
@@ -78,8 +82,9 @@ int main(int argc, char** argv) {
   int reps = 50;
   std::string out_path;
   bool require_device = false;
-  std::vector<Shape> shapes = {{1024, 128}, {4096, 128}, {8192, 128}, {4096, 512}, {8192, 1024}};
-  Shape stream_shape{16384, 128};
+  // 1024 x 512: the shape of the targets (MS miner + loss, batch-hard triplet within 3x of SGEMM).
+  std::vector<Shape> shapes = {{1024, 512}, {1024, 128}, {4096, 128}, {8192, 128}, {4096, 512}, {8192, 1024}};
+  Shape stream_shape{16384, 128}, knn_shape{100000, 128};
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--reps" && i + 1 < argc) reps = std::max(50, std::atoi(argv[++i]));
@@ -87,11 +92,14 @@ int main(int argc, char** argv) {
     else if (a == "--stream-shape" && i + 1 < argc) {
       const std::vector<Shape> one = parse_shapes(argv[++i]);
       stream_shape = one.empty() ? Shape{0, 0} : one[0];
+    } else if (a == "--knn-shape" && i + 1 < argc) {
+      const std::vector<Shape> one = parse_shapes(argv[++i]);
+      knn_shape = one.empty() ? Shape{0, 0} : one[0];
     } else if (a == "--out" && i + 1 < argc) out_path = argv[++i];
     else if (a == "--require-device") require_device = true;
     else {
-      std::fprintf(stderr, "usage: irkit-bench [--reps N] [--shapes B:d,...] [--stream-shape B:d] [--out FILE] "
-                           "[--require-device]\n");
+      std::fprintf(stderr, "usage: irkit-bench [--reps N] [--shapes B:d,...] [--stream-shape B:d] [--knn-shape N:d] "
+                           "[--out FILE] [--require-device]\n");
       return 3;
     }
   }
@@ -120,6 +128,7 @@ int main(int argc, char** argv) {
 #endif
 
   std::string table;
+  bool any_failed = false;
   auto line = [&](const std::string& s) {
     std::printf("%s\n", s.c_str());
     std::fflush(stdout);
@@ -139,6 +148,18 @@ int main(int argc, char** argv) {
 #endif
   std::mt19937_64 rng(12345);
   // streamed: only the kernels with a streaming path (and the GEMM), marked as such.
+  // One SGEMM of X X^T (B x d x B) into `out` (cuBLAS, or irkit's tiled product); `rows` of the
+  // left operand from row `row0` (the kNN floor's chunks).
+  auto gemm_into = [&](const float* x, int64_t B, int64_t d, int64_t row0, int64_t rows, float* out) {
+#if IRKIT_BENCH_CUBLAS
+    const float one = 1.f, zero = 0.f;
+    return cublasSgemm(blas, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(B), static_cast<int>(rows), static_cast<int>(d),
+                       &one, x, static_cast<int>(d), x + row0 * d, static_cast<int>(d), &zero, out,
+                       static_cast<int>(B)) == CUBLAS_STATUS_SUCCESS;
+#else
+    return ok(irk_pairwise(ctx, &dot, x + row0 * d, rows, x, B, d, out), "gemm");
+#endif
+  };
   auto bench_shape = [&](const Shape& sh, bool streamed) {
     const int64_t B = sh.b, d = sh.d;
     std::vector<Inputs> in;
@@ -153,20 +174,12 @@ int main(int argc, char** argv) {
     irk_mined* mined = nullptr;
     irk_mined_create(&mined);
 
-    double gemm = median_ms(stream, reps, [&](int r) {
-#if IRKIT_BENCH_CUBLAS
-      const float one = 1.f, zero = 0.f;
-      const int n = static_cast<int>(B), kk = static_cast<int>(d);
-      return cublasSgemm(blas, CUBLAS_OP_T, CUBLAS_OP_N, n, n, kk, &one, dev[r]->x.ptr(), kk, dev[r]->x.ptr(), kk, &zero,
-                         out.ptr(), n) == CUBLAS_STATUS_SUCCESS;
-#else
-      return ok(irk_pairwise(ctx, &dot, dev[r]->x.ptr(), B, nullptr, B, d, out.ptr()), "gemm");
-#endif
-    });
+    double gemm = median_ms(stream, reps, [&](int r) { return gemm_into(dev[r]->x.ptr(), B, d, 0, B, out.ptr()); });
     auto row = [&](const std::string& plain, const std::function<bool(int)>& fn) {
       const std::string name = streamed ? plain + " [streamed]" : plain;
       const double t = median_ms(stream, reps, fn);
       if (t < 0) {
+        any_failed = true;
         std::snprintf(buf, sizeof buf, "| %s | %lld | %lld | failed | %.4f | - |", name.c_str(), static_cast<long long>(B),
                       static_cast<long long>(d), gemm);
       } else {
@@ -183,6 +196,9 @@ int main(int argc, char** argv) {
         return ok(fn(&b, &o), name);
       });
     };
+    auto ms_fused = [&](const irk_batch* b, irk_loss_out* o) {
+      return irk_ms_miner_loss(ctx, b, &cos, 0.1, 2, 50, 0.5, nullptr, o);
+    };
     auto contrastive = [&](const irk_batch* b, irk_loss_out* o) {
       return irk_contrastive_loss(ctx, b, &cos, nullptr, 1.0, 0.0, o);
     };
@@ -194,6 +210,7 @@ int main(int argc, char** argv) {
       pair_loss("ms_loss cosine (+grad)", [&](const irk_batch* b, irk_loss_out* o) {
         return irk_ms_loss(ctx, b, &cos, nullptr, 2, 50, 0.5, o);
       });
+      pair_loss("ms_miner_loss cosine (fused, +grad)", ms_fused);
       row("batch_hard_miner cosine", [&](int r) {
         irk_batch b = batch(r);
         return ok(irk_batch_hard_miner(ctx, &b, &cos, mined), "irk_batch_hard_miner");
@@ -223,6 +240,10 @@ int main(int argc, char** argv) {
       irk_batch b = batch(r);
       irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, nullptr};
       return ok(irk_ms_loss(ctx, &b, &cos, nullptr, 2, 50, 0.5, &o), "irk_ms_loss");
+    });
+    pair_loss("ms_miner_loss cosine (fused, +grad)", ms_fused);
+    pair_loss("batch_hard_triplet_loss cosine (fused, +grad)", [&](const irk_batch* b, irk_loss_out* o) {
+      return irk_batch_hard_triplet_loss(ctx, b, &cos, 0.05, 0, 0, nullptr, o);
     });
     row("triplet_margin_loss cosine (+grad)", [&](int r) {
       irk_batch b = batch(r);
@@ -282,8 +303,31 @@ int main(int argc, char** argv) {
   };
   for (const Shape& sh : shapes) bench_shape(sh, false);
   if (stream_shape.b > 0 && stream_shape.d > 0) bench_shape(stream_shape, true);
-  line("\nMiners include copying their tuples to the host; losses include the backward pass. [streamed]: no B x B\n"
-       "matrix (cuda-kernels/stream.cuh), the path these kernels take past 8192 x 8192 pairs.");
+  if (knn_shape.b > 0 && knn_shape.d > 0) {
+    // kNN of N queries against themselves next to its GEMM floor: X X^T in chunks of `chunk` rows.
+    const int64_t N = knn_shape.b, d = knn_shape.d, k = 10, chunk = std::min<int64_t>(N, 8192);
+    Inputs in = make_inputs(N, d, 4, 0, false, rng, true);
+    DevInputs dev(in);
+    Dev<float> slab(static_cast<size_t>(chunk * N));
+    Dev<int64_t> idx(static_cast<size_t>(N * k));
+    Dev<float> val(static_cast<size_t>(N * k));
+    const double floor_ms = median_ms(stream, reps, [&](int) {
+      for (int64_t r0 = 0; r0 < N; r0 += chunk)
+        if (!gemm_into(dev.x.ptr(), N, d, r0, std::min(chunk, N - r0), slab.ptr())) return false;
+      return true;
+    });
+    const double knn_ms = median_ms(stream, reps, [&](int) {
+      return ok(irk_knn(ctx, &cos, dev.x.ptr(), N, nullptr, N, d, k, idx.ptr(), val.ptr()), "irk_knn");
+    });
+    if (knn_ms < 0 || floor_ms < 0) any_failed = true;
+    std::snprintf(buf, sizeof buf, "| knn cosine k=10 (N x N, GEMM floor in %lld-row chunks) | %lld | %lld | %.4f | %.4f | %.2f |",
+                  static_cast<long long>(chunk), static_cast<long long>(N), static_cast<long long>(d), knn_ms, floor_ms,
+                  knn_ms / floor_ms);
+    line(buf);
+  }
+  line("\nMiners include copying their tuples to the host; losses include the backward pass; fused: miner and loss\n"
+       "in one call (tuples stay on the device). [streamed]: no B x B matrix (cuda-kernels/stream.cuh), the path\n"
+       "these kernels take past 8192 x 8192 pairs.");
   if (!out_path.empty()) {
     FILE* f = std::fopen(out_path.c_str(), "w");
     if (f) {
@@ -296,5 +340,6 @@ int main(int argc, char** argv) {
 #endif
   irk_context_destroy(ctx);
   cudaStreamDestroy(stream);
-  return 0;
+  if (any_failed) std::printf("irkit-bench: some calls failed (\"failed\" rows above)\n");
+  return any_failed ? 1 : 0;
 }

@@ -57,6 +57,7 @@ const Tol kTols[] = {
     {"tcm_loss", 2e-4, 1e-3, "loss, grad, grad_ref (cosine only)"},
     {"classifier_loss", 5e-4, 2e-3, "loss, grad, grad_weights (cosface, arcface, subcenter, normsoftmax)"},
     {"proxy_anchor_loss", 5e-4, 2e-3, "loss, grad, grad_weights"},
+    {"fused", 0.0, 0.0, "ms_miner_loss, batch_hard_triplet_loss: = CUDA miner then loss bit for bit; status = CPU's"},
     {"bf16_f16", 0.0, 0.0, "16-bit batch = float32 batch of the widened values, bit for bit, on CUDA"},
     {"bad_input", 0.0, 0.0, "same status and message for NaN rows and out-of-range tuples"},
 };
@@ -133,10 +134,12 @@ bool same_outcome(Check& c, const Outcome& cpu, const Outcome& gpu) {
 void compare_floats(Check& c, const char* what, const std::vector<float>& ref, const std::vector<float>& got,
                     bool exact) {
   if (ref.size() != got.size()) return c.fail("%s: %zu values, expected %zu", what, got.size(), ref.size());
-  double scale = 0.0;
+  // A floor: where every true value is 0 (the gradient of a unit vector in d = 1, say), the twins'
+  // rounding residues (1e-15 against 0) are not differences. Float32 math on O(1) values cannot
+  // resolve less than 1e-9 anyway.
+  double scale = 1e-9;
   for (float r : ref)
     if (std::isfinite(r)) scale = std::max(scale, static_cast<double>(std::fabs(r)));
-  if (scale == 0.0) scale = 1.0;
   double worst = 0.0;
   for (size_t i = 0; i < ref.size(); ++i) {
     const double r = ref[i], g = got[i];
@@ -432,6 +435,72 @@ void check_loss(const Env& env, const char* kernel, const Case& c, const Inputs&
     ck.fail("a second CUDA run differs (not deterministic)");
 }
 
+// The fused miner + loss calls on CUDA equal the CUDA miner followed by the CUDA loss on its
+// tuples, bit for bit, tuples included (the same kernels on one shared matrix), and succeed or fail
+// as the CPU's fused call does.
+void check_fused(const Env& env, const Case& c, const Inputs& in, const DevInputs& dev) {
+  using MineFn = std::function<irk_status(const irk_context*, const irk_batch*, irk_mined*)>;
+  using FusedFn = std::function<irk_status(const irk_context*, const irk_batch*, irk_mined*, irk_loss_out*)>;
+  const double alpha = c.exact ? 0.05 : 2.0, beta = c.exact ? 0.1 : 50.0, base = c.exact ? 0.0 : 0.5;
+  const double margin = c.exact ? 1.0 : 0.05;
+  struct Variant {
+    const char* name;
+    MineFn mine;
+    LossFn loss;
+    FusedFn fused;
+  };
+  const Variant variants[] = {
+      {"ms_miner_loss",
+       [&](const irk_context* x, const irk_batch* b, irk_mined* o) { return irk_ms_miner(x, b, &c.dist, 0.1, o); },
+       [&](const irk_context* x, const irk_batch* b, const irk_tuples* t, irk_loss_out* o) {
+         return irk_ms_loss(x, b, &c.dist, t, alpha, beta, base, o);
+       },
+       [&](const irk_context* x, const irk_batch* b, irk_mined* m, irk_loss_out* o) {
+         return irk_ms_miner_loss(x, b, &c.dist, 0.1, alpha, beta, base, m, o);
+       }},
+      {"batch_hard_triplet_loss",
+       [&](const irk_context* x, const irk_batch* b, irk_mined* o) { return irk_batch_hard_miner(x, b, &c.dist, o); },
+       [&](const irk_context* x, const irk_batch* b, const irk_tuples* t, irk_loss_out* o) {
+         return irk_triplet_margin_loss(x, b, &c.dist, t, margin, 0, 0, o);
+       },
+       [&](const irk_context* x, const irk_batch* b, irk_mined* m, irk_loss_out* o) {
+         return irk_batch_hard_triplet_loss(x, b, &c.dist, margin, 0, 0, m, o);
+       }},
+  };
+  irk_batch hb = host_batch(in), db = device_batch(in, dev);
+  const size_t gn = static_cast<size_t>(in.n * in.d), gm = static_cast<size_t>(in.m * in.d);
+  auto no_tie = [](const Row&, bool) { return false; };
+  for (const Variant& v : variants) {
+    Check ck("fused", label_of(c, v.name));
+    std::vector<float> hl(1), hg(gn), hgr(gm);
+    irk_loss_out ho{hl.data(), hg.data(), in.m ? hgr.data() : nullptr, nullptr};
+    Mined cpu_mined, sep_mined, fused_mined;
+    const Outcome cpu = outcome(v.fused(env.cpu, &hb, cpu_mined.h, &ho));
+    Dev<float> l1(1), g1(gn), gr1(gm), l2(1), g2(gn), gr2(gm);
+    for (Dev<float>* p : {&l1, &g1, &gr1, &l2, &g2, &gr2}) p->poison();
+    irk_loss_out o1{l1.ptr(), g1.ptr(), in.m ? gr1.ptr() : nullptr, nullptr};
+    irk_loss_out o2{l2.ptr(), g2.ptr(), in.m ? gr2.ptr() : nullptr, nullptr};
+    Outcome separate = outcome(v.mine(env.gpu, &db, sep_mined.h));
+    if (separate.st == IRK_OK) {
+      DevTuples dt(sep_mined.view());
+      separate = outcome(v.loss(env.gpu, &db, &dt.t, &o1));
+    }
+    const Outcome fused = outcome(v.fused(env.gpu, &db, fused_mined.h, &o2));
+    if (!same_outcome(ck, cpu, fused) || !same_outcome(ck, separate, fused)) continue;
+    const irk_tuples ts = sep_mined.view(), tf = fused_mined.view();
+    if (ts.kind == IRK_TUPLES_PAIRS) {
+      compare_tuples(ck, "pos", rows_of(ts.pos, ts.n_pos, 2), rows_of(tf.pos, tf.n_pos, 2), no_tie);
+      compare_tuples(ck, "neg", rows_of(ts.neg, ts.n_neg, 2), rows_of(tf.neg, tf.n_neg, 2), no_tie);
+    } else {
+      compare_tuples(ck, "triplets", rows_of(ts.triplets, ts.n_triplets, 3), rows_of(tf.triplets, tf.n_triplets, 3),
+                     no_tie);
+    }
+    compare_floats(ck, "loss", l1.get(), l2.get(), true);
+    compare_floats(ck, "grad", g1.get(), g2.get(), true);
+    if (in.m) compare_floats(ck, "grad_ref", gr1.get(), gr2.get(), true);
+  }
+}
+
 // A pair miner on both: the same pairs, or (pow) differences whose value sits within atol of the
 // bound `edge(i, j)` returns.
 using PairMinerFn = std::function<irk_status(const irk_context*, const irk_batch*, irk_mined*)>;
@@ -597,9 +666,10 @@ void check_half_batches(const Env& env, const Case& c, const Inputs& in) {
   const size_t gn = static_cast<size_t>(t.n * t.d);
   Dev<float> l1(1), g1(gn), l2(1), g2(gn);
   irk_loss_out o1{l1.ptr(), g1.ptr(), nullptr, nullptr}, o2{l2.ptr(), g2.ptr(), nullptr, nullptr};
-  if (irk_ms_loss(env.gpu, &b32, &c.dist, nullptr, 2, 50, 0.5, &o1) != IRK_OK ||
-      irk_ms_loss(env.gpu, &b16, &c.dist, nullptr, 2, 50, 0.5, &o2) != IRK_OK)
-    return ck.fail("a call failed: %s", irk_last_error());
+  // Both may fail alike (e.g. pow 0.5 of a negative dot product makes the loss NaN).
+  const Outcome f32 = outcome(irk_ms_loss(env.gpu, &b32, &c.dist, nullptr, 2, 50, 0.5, &o1));
+  const Outcome f16 = outcome(irk_ms_loss(env.gpu, &b16, &c.dist, nullptr, 2, 50, 0.5, &o2));
+  if (!same_outcome(ck, f32, f16)) return;
   compare_floats(ck, "loss", l1.get(), l2.get(), true);
   compare_floats(ck, "grad", g1.get(), g2.get(), true);
 }
@@ -619,6 +689,7 @@ void run_case(const Env& env, const Case& c, std::mt19937_64& rng) {
   check_ms_miner(env, c, in, dev, pairs);
   check_batch_hard(env, c, in, dev, triplets);
   const irk_tuples tp = pairs.view(), tt = triplets.view();
+  check_fused(env, c, in, dev);
 
   const double alpha = c.exact ? 0.05 : 2.0, beta = c.exact ? 0.1 : 50.0, base = c.exact ? 0.0 : 0.5;
   LossFn ms = [&](const irk_context* x, const irk_batch* b, const irk_tuples* t, irk_loss_out* o) {

@@ -219,8 +219,9 @@ IRK_API irk_status irk_ms_loss(const irk_context* ctx, const irk_batch* batch,
 /* ---------------------------------------------------------------- fused miner + loss */
 /* A miner and the loss it feeds, sharing one distance matrix (`dist` serves both): the same loss,
  * gradients and tuples as the miner call followed by the loss call with its tuples, in about half
- * the time. `mined` may be NULL; when given it receives the tuples as the miner would. CPU only:
- * a CUDA context gives IRK_ERR_UNSUPPORTED (call the miner, then the loss). */
+ * the time. `mined` may be NULL; when given it receives the tuples as the miner would (host
+ * vectors, as the CUDA miners return them). On a CUDA context the tuples stay on the device
+ * between miner and loss. */
 
 /* irk_ms_miner(epsilon), then irk_ms_loss(alpha, beta, base) on its pairs. */
 IRK_API irk_status irk_ms_miner_loss(const irk_context* ctx, const irk_batch* batch,

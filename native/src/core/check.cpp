@@ -29,6 +29,25 @@ void check_finite_rows(const float* x, int64_t rows, int64_t d, const char* name
   }
 }
 
+int64_t first_nonfinite(const float* x, int64_t count) {
+  for (int64_t at = 0; at < count; ++at)
+    if (!std::isfinite(x[at])) return at;
+  return -1;
+}
+
+void nonfinite_gradient(const char* name, int64_t at, int64_t cols, float v) {
+  fail(IRK_ERR_INTERNAL,
+       "%s row %lld column %lld is %s although the loss is finite: the loss's gradient breaks down at these "
+       "inputs (e.g. ArcFace at a cosine of exactly 1)",
+       name, static_cast<long long>(at / cols), static_cast<long long>(at % cols), std::isnan(v) ? "NaN" : "Inf");
+}
+
+void check_finite_gradient(const float* x, int64_t rows, int64_t cols, const char* name) {
+  if (x == nullptr) return;
+  const int64_t at = first_nonfinite(x, rows * cols);
+  if (at >= 0) nonfinite_gradient(name, at, cols, x[at]);
+}
+
 void check_distance(const irk_distance* dist) {
   check_ptr(dist, "dist");
   switch (dist->kind) {

@@ -39,6 +39,15 @@ inline void check_ptr(const T* p, const char* name) {
 void check_size(int64_t v, const char* name);  // v > 0
 void check_finite(double v, const char* name);
 void check_finite_rows(const float* x, int64_t rows, int64_t d, const char* name);
+// Index of the first NaN/Inf in x[0..count), or -1.
+int64_t first_nonfinite(const float* x, int64_t count);
+// A gradient with NaN/Inf where the loss is finite: the math breaks down at these inputs (e.g.
+// ArcFace at a cosine of exactly +-1, where PML's gradient is inf too). The call fails rather than
+// hand back what would turn the weights to NaN. x[at] of a [rows x cols] output; the same message
+// on CPU and CUDA.
+[[noreturn]] void nonfinite_gradient(const char* name, int64_t at, int64_t cols, float v);
+// The check on host memory (x NULL: nothing to check).
+void check_finite_gradient(const float* x, int64_t rows, int64_t cols, const char* name);
 void check_distance(const irk_distance* dist);
 // Validates a batch (pointers, sizes, NaN/Inf rows, label presence). values = false skips the
 // NaN/Inf rows (device pointers: the CUDA twin checks them on the device).

@@ -36,6 +36,13 @@ void triplet_margin_loss(const irk_context& ctx, const Batch& b, const irk_dista
                          const irk_tuples* tuples, double margin, int swap, int smooth_loss,
                          const irk_loss_out& out);
 
+// The fused miner + loss calls: one distance matrix (or one set of streamed tiles) for both, the
+// mined tuples kept on the device for the loss and copied to `mined` only when it is given.
+void ms_miner_loss(const irk_context& ctx, const Batch& b, const irk_distance& dist, double epsilon, double alpha,
+                   double beta, double base, irk_mined* mined, const irk_loss_out& out);
+void batch_hard_triplet_loss(const irk_context& ctx, const Batch& b, const irk_distance& dist, double margin, int swap,
+                             int smooth_loss, irk_mined* mined, const irk_loss_out& out);
+
 void triplet_margin_miner(const irk_context& ctx, const Batch& b, const irk_distance& dist, double margin,
                           irk_triplet_type type, irk_mined& out);
 

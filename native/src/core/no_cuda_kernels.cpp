@@ -30,6 +30,14 @@ void triplet_margin_loss(const irk_context&, const Batch&, const irk_distance&, 
                          const irk_loss_out&) {
   no_cuda("irk_triplet_margin_loss");
 }
+void ms_miner_loss(const irk_context&, const Batch&, const irk_distance&, double, double, double, double, irk_mined*,
+                   const irk_loss_out&) {
+  no_cuda("irk_ms_miner_loss");
+}
+void batch_hard_triplet_loss(const irk_context&, const Batch&, const irk_distance&, double, int, int, irk_mined*,
+                             const irk_loss_out&) {
+  no_cuda("irk_batch_hard_triplet_loss");
+}
 void triplet_margin_miner(const irk_context&, const Batch&, const irk_distance&, double, irk_triplet_type,
                           irk_mined&) {
   no_cuda("irk_triplet_margin_miner");

@@ -75,7 +75,8 @@ extern "C" irk_status irk_circle_loss(const irk_context* ctx, const irk_batch* b
         for (int64_t i = lo; i < hi; ++i) {
           double f = static_cast<float>(row_loss[static_cast<size_t>(i)]) > 0.f ? scale : 0.0;
           double* g = r.G.data() + i * b.m;
-          for (int64_t j = 0; j < b.m; ++j) g[j] *= f;
+          // A row left out is zero, even where its own terms are NaN (PML's loss[loss > 0] drops it).
+          for (int64_t j = 0; j < b.m; ++j) g[j] = f == 0.0 ? 0.0 : g[j] * f;
         }
       });
       return r;

@@ -66,13 +66,15 @@ void cosine_forward(const irk_context& ctx, const UnitRows& x, const Columns& w,
           const int64_t i = i0 + r;
           for (int64_t c = w.first_class(t); c < w.end_class(t); ++c) {
             const int64_t local = c * k - col0;
-            double best = -INFINITY;
+            // The first max of the float32 cosines, as torch.max over PML's float32 matrix.
+            float best = -INFINITY;
             int64_t best_j = 0;
             for (int64_t j = 0; j < k; ++j) {
-              double v = acc[static_cast<size_t>(r * tw + local + j)] * w.inv[static_cast<size_t>(c * k + j)];
+              const float v = static_cast<float>(acc[static_cast<size_t>(r * tw + local + j)] *
+                                                 w.inv[static_cast<size_t>(c * k + j)]);
               if (v > best) best = v, best_j = j;
             }
-            cos[i * C + c] = static_cast<float>(best);
+            cos[i * C + c] = best;
             if (arg) arg[i * C + c] = static_cast<uint8_t>(best_j);
           }
         }
@@ -277,6 +279,8 @@ void large_margin_softmax(const irk_context& ctx, const float* emb, const int64_
   *out->loss = static_cast<float>(loss);
   if (out->grad) normalize_rows_backward(ctx, x, cosine_backward_rows(ctx, x, w, buf.data(), argp).data(), out->grad);
   if (out->grad_weights) cosine_backward_cols(ctx, x, w, buf.data(), argp, out->grad_weights);
+  check_finite_gradient(out->grad, n, d, "out.grad");
+  check_finite_gradient(out->grad_weights, d, C * p.sub_centers, "out.grad_weights");
 }
 
 }  // namespace irk

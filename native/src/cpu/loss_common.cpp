@@ -10,6 +10,11 @@ void check_loss_out(const irk_loss_out* out) {
   check_ptr(out->loss, "out.loss");
 }
 
+void check_loss_gradients(const Batch& b, const irk_loss_out* out) {
+  check_finite_gradient(out->grad, b.n, b.d, "out.grad");
+  if (!b.self) check_finite_gradient(out->grad_ref, b.m, b.d, "out.grad_ref");
+}
+
 void write_sparse_loss(const irk_context& ctx, const irk_distance& dist, const Batch& b, const DistMat& D,
                        SparseLoss& r, irk_loss_out* out) {
   if (!std::isfinite(r.loss)) fail(IRK_ERR_INTERNAL, "loss is not finite (%g)", r.loss);
@@ -33,6 +38,7 @@ void write_sparse_loss(const irk_context& ctx, const irk_distance& dist, const B
     sparse_distance_backward(ctx, dist, b.x, b.y, D, r.G, out->grad, dy);
   }
   if (b.self && out->grad_ref) std::fill(out->grad_ref, out->grad_ref + b.n * b.d, 0.f);
+  if (!r.zero) check_loss_gradients(b, out);
 }
 
 }  // namespace irk

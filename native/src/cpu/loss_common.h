@@ -51,6 +51,8 @@ void write_sparse_loss(const irk_context& ctx, const irk_distance& dist, const B
                        SparseLoss& r, irk_loss_out* out);
 
 void check_loss_out(const irk_loss_out* out);
+// out.grad and (for a separate reference set) out.grad_ref hold no NaN/Inf (core/check.h).
+void check_loss_gradients(const Batch& b, const irk_loss_out* out);
 
 // run_mat_loss's validation for a CUDA context, less what reads the data (the twin checks the
 // device data itself).
@@ -92,6 +94,7 @@ void run_mat_loss(const irk_context* ctx_ptr, const irk_batch* batch, const irk_
   }
   distance_backward(ctx, *dist, b, D, r.G.data(), out->grad, dy);
   if (b.self && out->grad_ref) std::fill(out->grad_ref, out->grad_ref + b.n * b.d, 0.f);
+  check_loss_gradients(b, out);
 }
 
 }  // namespace irk

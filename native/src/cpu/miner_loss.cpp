@@ -1,16 +1,13 @@
 // Fused miner + loss: the miner and the loss it feeds share one distance matrix. Each is the same
-// code as its separate entry point (cpu/mat_ops.h), so results equal the two calls exactly.
-#include "cpu/mat_ops.h"
+// code as its separate entry point (cpu/mat_ops.h), so results equal the two calls exactly. A CUDA
+// context runs the fused twins (cuda-kernels/fused.cu).
+#include "core/cuda_kernels.h"
 #include "core/mined.h"
+#include "cpu/loss_common.h"
+#include "cpu/mat_ops.h"
 
 namespace irk {
 namespace {
-
-const irk_context& check_fused_context(const irk_context* ctx, const char* separate) {
-  if (on_cuda(ctx))
-    fail(IRK_ERR_UNSUPPORTED, "no CUDA kernel for the fused call yet; on a CUDA context call %s", separate);
-  return check_cpu_context(ctx);
-}
 
 irk_tuples view_pairs(const std::vector<int64_t>& pos, const std::vector<int64_t>& neg) {
   irk_tuples t{};
@@ -36,7 +33,12 @@ extern "C" irk_status irk_ms_miner_loss(const irk_context* ctx, const irk_batch*
     check_finite(base, "base");
     if (alpha <= 0) invalid("alpha must be > 0, got %g", alpha);
     if (beta <= 0) invalid("beta must be > 0, got %g", beta);
-    const irk_context& c = check_fused_context(ctx, "irk_ms_miner, then irk_ms_loss with its pairs");
+    if (on_cuda(ctx)) {
+      const Batch b = check_cuda_loss_call(batch, dist, nullptr, out);
+      cuda::ms_miner_loss(*ctx, b, *dist, epsilon, alpha, beta, base, mined, *out);
+      return;
+    }
+    const irk_context& c = check_cpu_context(ctx);
     Batch b = check_cpu_loss_call(batch, dist, nullptr, out);
     DistMat D = compute_distances(c, *dist, b);
     std::vector<int64_t> pos, neg;
@@ -56,7 +58,12 @@ extern "C" irk_status irk_batch_hard_triplet_loss(const irk_context* ctx, const 
     check_finite(margin, "margin");
     if (swap != 0 && swap != 1) invalid("swap must be 0 or 1, got %d", swap);
     if (smooth_loss != 0 && smooth_loss != 1) invalid("smooth_loss must be 0 or 1, got %d", smooth_loss);
-    const irk_context& c = check_fused_context(ctx, "irk_batch_hard_miner, then irk_triplet_margin_loss with its triplets");
+    if (on_cuda(ctx)) {
+      const Batch b = check_cuda_loss_call(batch, dist, nullptr, out);
+      cuda::batch_hard_triplet_loss(*ctx, b, *dist, margin, swap, smooth_loss, mined, *out);
+      return;
+    }
+    const irk_context& c = check_cpu_context(ctx);
     Batch b = check_cpu_loss_call(batch, dist, nullptr, out);
     DistMat D = compute_distances(c, *dist, b);
     std::vector<int64_t> trip;

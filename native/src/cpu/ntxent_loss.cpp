@@ -33,7 +33,8 @@ extern "C" irk_status irk_ntxent_loss(const irk_context* ctx, const irk_batch* b
           double* g = r.G.data() + i * b.m;
           irk::math::LogSumExp neg = irk::math::lse_init();
           pairs.for_neg(i, [&](int64_t j) { irk::math::lse_add(neg, logit(i, j)); });
-          const double lse_neg = neg.sum > 0.0 ? irk::math::lse_value(neg) : -INFINITY;
+          // No negatives: -inf. A NaN distance makes the sum NaN and must reach the loss.
+          const double lse_neg = neg.sum != 0.0 ? irk::math::lse_value(neg) : -INFINITY;
           double loss = 0.0, neg_coef = 0.0;
           pairs.for_pos(i, [&](int64_t j) {
             irk::math::NtxentPair p = irk::math::ntxent_pair(logit(i, j), lse_neg);

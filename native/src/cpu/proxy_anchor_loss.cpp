@@ -169,5 +169,7 @@ extern "C" irk_status irk_proxy_anchor_loss(const irk_context* ctx, const float*
     *out->loss = static_cast<float>(loss);
     if (out->grad) irk::normalize_rows_backward(c, x, pa.grad_rows().data(), out->grad);
     if (out->grad_weights) pa.grad_proxies(out->grad_weights);
+    irk::check_finite_gradient(out->grad, n, d, "out.grad");
+    irk::check_finite_gradient(out->grad_weights, num_classes, d, "out.grad_weights");
   });
 }

@@ -56,7 +56,7 @@ public abstract class ClassifierLoss {
       throw new IllegalArgumentException("weights must have shape " + Arrays.toString(shape) + ", got " + Views.shape(weights));
     Tensor grad = torch.empty_like(embeddings);
     Tensor gradW = torch.empty_like(weights);
-    float value = run(ctx, x.data(), y, x.rows(), w.data(), tuples, grad.data_ptr_float(), gradW.data_ptr_float());
+    float value = run(ctx, x.data(), y, x.rows(), w.data(), tuples, grad.data_ptr_float(), gradW.data_ptr_float(), grad);
     return new LossResult(value, grad, null, gradW);
   }
 
@@ -81,19 +81,20 @@ public abstract class ClassifierLoss {
         FloatPointer w = new FloatPointer(weights);
         FloatPointer grad = new FloatPointer(embeddings.length);
         FloatPointer gradW = new FloatPointer(weights.length)) {
-      float value = run(ctx, x, y, n, w, tuples, grad, gradW);
+      float value = run(ctx, x, y, n, w, tuples, grad, gradW, null);
       return new LossArrays(value, Loss.toArray(grad, embeddings.length), null, Loss.toArray(gradW, weights.length));
     }
   }
 
+  /** {@code like}: a tensor on the call's device (tensor calls), or null (arrays: host memory). */
   private float run(Context ctx, FloatPointer x, LongPointer y, long n, FloatPointer w, MinedTuples tuples,
-      FloatPointer grad, FloatPointer gradW) {
-    try (MinedTuples.Native t = tuples == null ? null : tuples.toNative();
-        FloatPointer value = new FloatPointer(1);
+      FloatPointer grad, FloatPointer gradW, Tensor like) {
+    try (MinedTuples.Native t = tuples == null ? null : tuples.toNative(ctx, like);
+        LossScalar value = new LossScalar(ctx, like);
         irk_loss_out out = new irk_loss_out()) {
-      out.loss(value).grad(grad).grad_weights(gradW);
+      out.loss(value.pointer()).grad(grad).grad_weights(gradW);
       NativeStatus.check(invoke(ctx.handle(), x, y, n, embeddingSize, w, t == null ? null : t.tuples, out));
-      return value.get();
+      return value.value();
     }
   }
 

@@ -18,7 +18,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * gradients come back as float32 ({@link LossResult#backward} casts them to the embeddings' dtype).
  * {@code mineAndCompute} takes a {@link Miner} instead of its tuples: one native call that
  * shares one distance matrix where irkit has the pair fused (MultiSimilarityMiner +
- * MultiSimilarityLoss, BatchHardMiner + TripletMarginLoss; same distance; CPU); otherwise it mines,
+ * MultiSimilarityLoss, BatchHardMiner + TripletMarginLoss; same distance); otherwise it mines,
  * then computes. Either way the result equals {@code compute(..., miner.mine(...), ...)}.
  */
 public abstract class Loss {
@@ -53,7 +53,7 @@ public abstract class Loss {
     try (NativeBatch b = NativeBatch.of(ctx, embeddings, labels, refEmb, refLabels)) {
       Tensor grad = torch.empty_like(embeddings).to(ScalarType.Float);
       Tensor gradRef = b.hasRef ? torch.empty_like(refEmb).to(ScalarType.Float) : null;
-      float value = runFused(f, ctx, b, grad.data_ptr_float(), gradRef == null ? null : gradRef.data_ptr_float());
+      float value = runFused(f, ctx, b, grad.data_ptr_float(), gradRef == null ? null : gradRef.data_ptr_float(), grad);
       return new LossResult(value, grad, gradRef, null);
     }
   }
@@ -67,7 +67,7 @@ public abstract class Loss {
     try (NativeBatch b = NativeBatch.of(ctx, embeddings, labels, refEmb, refLabels, d);
         FloatPointer grad = new FloatPointer(b.n * d);
         FloatPointer gradRef = b.hasRef ? new FloatPointer(b.m * d) : null) {
-      float value = runFused(f, ctx, b, grad, gradRef);
+      float value = runFused(f, ctx, b, grad, gradRef, null);
       return new LossArrays(value, toArray(grad, b.n * d), gradRef == null ? null : toArray(gradRef, b.m * d), null);
     }
   }
@@ -78,7 +78,7 @@ public abstract class Loss {
       // Gradients are float32 whatever the embeddings' dtype (irk_batch.dtype).
       Tensor grad = torch.empty_like(embeddings).to(ScalarType.Float);
       Tensor gradRef = b.hasRef ? torch.empty_like(refEmb).to(ScalarType.Float) : null;
-      float value = run(ctx, b, tuples, grad.data_ptr_float(), gradRef == null ? null : gradRef.data_ptr_float());
+      float value = run(ctx, b, tuples, grad.data_ptr_float(), gradRef == null ? null : gradRef.data_ptr_float(), grad);
       return new LossResult(value, grad, gradRef, null);
     }
   }
@@ -93,19 +93,20 @@ public abstract class Loss {
     try (NativeBatch b = NativeBatch.of(ctx, embeddings, labels, refEmb, refLabels, d);
         FloatPointer grad = new FloatPointer(b.n * d);
         FloatPointer gradRef = b.hasRef ? new FloatPointer(b.m * d) : null) {
-      float value = run(ctx, b, tuples, grad, gradRef);
+      float value = run(ctx, b, tuples, grad, gradRef, null);
       return new LossArrays(value, toArray(grad, b.n * d), gradRef == null ? null : toArray(gradRef, b.m * d), null);
     }
   }
 
-  private float run(Context ctx, NativeBatch b, MinedTuples tuples, FloatPointer grad, FloatPointer gradRef) {
-    try (MinedTuples.Native t = tuples == null ? null : tuples.toNative();
+  /** {@code like}: a tensor on the call's device (tensor calls), or null (arrays: host memory). */
+  private float run(Context ctx, NativeBatch b, MinedTuples tuples, FloatPointer grad, FloatPointer gradRef, Tensor like) {
+    try (MinedTuples.Native t = tuples == null ? null : tuples.toNative(ctx, like);
         irk_distance dist = distance.toNative();
-        FloatPointer value = new FloatPointer(1);
+        LossScalar value = new LossScalar(ctx, like);
         irk_loss_out out = new irk_loss_out()) {
-      out.loss(value).grad(grad).grad_ref(gradRef);
+      out.loss(value.pointer()).grad(grad).grad_ref(gradRef);
       NativeStatus.check(invoke(ctx.handle(), b.batch, dist, t == null ? null : t.tuples, out));
-      return value.get();
+      return value.value();
     }
   }
 
@@ -113,16 +114,16 @@ public abstract class Loss {
     if (miner == null) throw new IllegalArgumentException("miner is null");
     Distance a = distance, b = miner.distance();
     boolean sameDistance = a.kind() == b.kind() && a.normalize() == b.normalize() && a.power() == b.power();
-    return ctx.isCuda() || !sameDistance ? null : fused(miner);
+    return sameDistance ? fused(miner) : null;
   }
 
-  private float runFused(Fused f, Context ctx, NativeBatch b, FloatPointer grad, FloatPointer gradRef) {
+  private float runFused(Fused f, Context ctx, NativeBatch b, FloatPointer grad, FloatPointer gradRef, Tensor like) {
     try (irk_distance dist = distance.toNative();
-        FloatPointer value = new FloatPointer(1);
+        LossScalar value = new LossScalar(ctx, like);
         irk_loss_out out = new irk_loss_out()) {
-      out.loss(value).grad(grad).grad_ref(gradRef);
+      out.loss(value.pointer()).grad(grad).grad_ref(gradRef);
       NativeStatus.check(f.invoke(ctx.handle(), b.batch, dist, out));
-      return value.get();
+      return value.value();
     }
   }
 
@@ -131,7 +132,7 @@ public abstract class Loss {
     int invoke(irk_context ctx, irk_batch batch, irk_distance dist, irk_loss_out out);
   }
 
-  /** The fused call for this miner (same distance, CPU), or null: mine, then compute. */
+  /** The fused call for this miner (same distance), or null: mine, then compute. */
   Fused fused(Miner miner) {
     return null;
   }

@@ -4,6 +4,8 @@ import io.irkit.bindings.Irkit;
 import io.irkit.bindings.Irkit.irk_tuples;
 import java.util.Arrays;
 import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * PML's {@code indices_tuple}: either pairs (anchor, positive) + (anchor, negative), or triplets
@@ -66,19 +68,32 @@ public final class MinedTuples {
     return unflatten(triplets, 3);
   }
 
-  /** An irk_tuples over copies of the indices; close it after the call. */
-  Native toNative() {
-    return new Native(this);
+  /**
+   * An irk_tuples over copies of the indices, for a call on {@code ctx}; close it after the call.
+   * Host memory for a CPU context (or a null {@code like}); for a CUDA context int64 tensors on the
+   * device of {@code like} (a CUDA kernel cannot read host memory).
+   */
+  Native toNative(Context ctx, Tensor like) {
+    return new Native(this, ctx.isCuda() ? like : null);
   }
 
   static final class Native implements AutoCloseable {
     final irk_tuples tuples = new irk_tuples();
     private final LongPointer p, n, t;
+    private final Tensor[] onDevice; // kept alive for the call
 
-    private Native(MinedTuples m) {
-      p = pointer(m.pos);
-      n = pointer(m.neg);
-      t = pointer(m.triplets);
+    private Native(MinedTuples m, Tensor like) {
+      if (like == null) {
+        onDevice = null;
+        p = pointer(m.pos);
+        n = pointer(m.neg);
+        t = pointer(m.triplets);
+      } else {
+        onDevice = new Tensor[] {onDevice(m.pos, like), onDevice(m.neg, like), onDevice(m.triplets, like)};
+        p = onDevice[0] == null ? null : onDevice[0].data_ptr_long();
+        n = onDevice[1] == null ? null : onDevice[1].data_ptr_long();
+        t = onDevice[2] == null ? null : onDevice[2].data_ptr_long();
+      }
       tuples.kind(m.kind == Kind.PAIRS ? Irkit.IRK_TUPLES_PAIRS : Irkit.IRK_TUPLES_TRIPLETS)
           .pos(p).n_pos(m.pos.length / 2).neg(n).n_neg(m.neg.length / 2)
           .triplets(t).n_triplets(m.triplets.length / 3);
@@ -88,9 +103,13 @@ public final class MinedTuples {
       return v.length == 0 ? null : new LongPointer(v);
     }
 
+    private static Tensor onDevice(long[] v, Tensor like) {
+      return v.length == 0 ? null : Tensor.create(v).to(like.device(), ScalarType.Long);
+    }
+
     @Override
     public void close() {
-      for (LongPointer lp : new LongPointer[] {p, n, t}) if (lp != null) lp.close();
+      if (onDevice == null) for (LongPointer lp : new LongPointer[] {p, n, t}) if (lp != null) lp.close();
       tuples.close();
     }
   }

@@ -1,0 +1,58 @@
+// The fused miner + loss twins (cpu/miner_loss.cpp): one BatchCall (input checks, distance matrix
+// or streamed tiles) serves the miner and the loss, and the mined tuples stay on the device.
+#include <vector>
+
+#include "core/cuda_kernels.h"
+#include "fused.cuh"
+#include "stream.cuh"
+
+namespace irk {
+namespace cuda {
+
+irk_tuples DeviceTuples::view() const {
+  irk_tuples t{};
+  t.kind = kind;
+  if (kind == IRK_TUPLES_PAIRS) {
+    t.pos = first.get();
+    t.n_pos = n_first;
+    t.neg = second.get();
+    t.n_neg = n_second;
+  } else {
+    t.triplets = first.get();
+    t.n_triplets = n_first;
+  }
+  return t;
+}
+
+void DeviceTuples::to_host(cudaStream_t s, irk_mined& out) const {
+  const int width = kind == IRK_TUPLES_PAIRS ? 2 : 3;
+  std::vector<int64_t> a(static_cast<size_t>(width * n_first)), b(static_cast<size_t>(2 * n_second));
+  copy_to_host_async(s, a.data(), first.get(), static_cast<int64_t>(a.size()));
+  copy_to_host_async(s, b.data(), second.get(), static_cast<int64_t>(b.size()));
+  IRK_CUDA(cudaStreamSynchronize(s));
+  if (kind == IRK_TUPLES_PAIRS) out.set_sorted_pairs(std::move(a), std::move(b));
+  else out.set_sorted_triplets(std::move(a));
+}
+
+void ms_miner_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, double epsilon, double alpha,
+                   double beta, double base, irk_mined* mined, const irk_loss_out& out) {
+  const bool streamed = use_streaming(batch.n, batch.m);
+  BatchCall call(ctx, batch, dist, nullptr, streamed ? CallKind::kStreamed : CallKind::kLoss);
+  const DeviceTuples pairs = ms_mine(call, epsilon);
+  const irk_tuples t = pairs.view();
+  ms_loss_on(call, dist, &t, alpha, beta, base, out);
+  if (mined) pairs.to_host(call.s, *mined);
+}
+
+// The triplet loss has no streaming path, so this call always holds the matrix.
+void batch_hard_triplet_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, double margin,
+                             int swap, int smooth_loss, irk_mined* mined, const irk_loss_out& out) {
+  BatchCall call(ctx, batch, dist, nullptr, CallKind::kLoss);
+  const DeviceTuples triplets = batch_hard_mine(call);
+  const irk_tuples t = triplets.view();
+  triplet_margin_loss_on(call, dist, &t, margin, swap, smooth_loss, out);
+  if (mined) triplets.to_host(call.s, *mined);
+}
+
+}  // namespace cuda
+}  // namespace irk

@@ -3,8 +3,11 @@
 // pass 2 writes dLoss/dS with the count known. Triplets from labels or from mined pairs are never
 // materialized: one block per anchor walks its positives and, per positive, its negatives in
 // parallel; every row of dLoss/dS is written by one block only, so those sums are deterministic.
-// Explicit triplets take one thread each and scatter their gradient with float atomics.
+// Explicit triplets take one thread each and scatter their gradient with integer atomics on a
+// fixed-point copy of dLoss/dS (integer sums do not depend on order), so every run gives the same
+// bits, however many triplets share an element.
 #include <climits>
+#include <cmath>
 
 #include "call_setup.cuh"
 #include "core/cuda_kernels.h"
@@ -148,17 +151,36 @@ __global__ void triplet_list_terms_kernel(Triplets t, const int64_t* tri, int64_
   }
 }
 
-// Explicit triplets, pass 2: scatter each counted term's gradient (float atomics).
-__global__ void triplet_list_grad_kernel(Triplets t, const int64_t* tri, int64_t count, double w, float* G) {
+// Fixed point: v * 2^scale_exp rounded, added as a two's-complement 64-bit integer.
+__device__ __forceinline__ void add_fixed(unsigned long long* at, double v, double scale) {
+  atomicAdd(at, static_cast<unsigned long long>(llrint(v * scale)));
+}
+
+// Explicit triplets, pass 2: scatter each counted term's gradient into the fixed-point GF.
+__global__ void triplet_list_grad_kernel(Triplets t, const int64_t* tri, int64_t count, double w, double scale,
+                                         unsigned long long* GF) {
   for (int64_t k = global_thread(); k < count; k += global_stride()) {
     const int64_t a = tri[3 * k], p = tri[3 * k + 1], n = tri[3 * k + 2];
     const math::TripletTerm term = term_at(t, a, p, n);
     if (term.value <= 0.0) continue;
     const double f = w * term.dv;
-    atomicAdd(&G[a * t.m + p], static_cast<float>(f));
-    atomicAdd(&G[a * t.m + n], static_cast<float>(-f * term.an_share));
-    if (t.swap && term.an_share < 1.0) atomicAdd(&G[p * t.m + n], static_cast<float>(-f * (1.0 - term.an_share)));
+    add_fixed(&GF[a * t.m + p], f, scale);
+    add_fixed(&GF[a * t.m + n], -f * term.an_share, scale);
+    if (t.swap && term.an_share < 1.0) add_fixed(&GF[p * t.m + n], -f * (1.0 - term.an_share), scale);
   }
+}
+
+__global__ void fixed_to_float_kernel(const unsigned long long* GF, int64_t count, double scale, float* G) {
+  for (int64_t k = global_thread(); k < count; k += global_stride())
+    G[k] = static_cast<float>(static_cast<double>(static_cast<long long>(GF[k])) / scale);
+}
+
+// The fixed-point scale for `count` triplets, each adding at most |w| (dv and the shares are <= 1)
+// to at most 3 elements: a power of two that keeps any element's sum below 2^61.
+double fixed_scale(int64_t count, double w) {
+  int e = 0;
+  std::frexp(3.0 * static_cast<double>(count) * std::fabs(w), &e);  // bound < 2^e
+  return std::ldexp(1.0, 61 - e);
 }
 
 [[noreturn]] void positive_not_a_query(long long p, long long n) {
@@ -229,11 +251,16 @@ void triplet_margin_loss_on(BatchCall& call, const irk_distance& dist, const irk
   const double loss = h.totals.sum / static_cast<double>(nonzero);
   const double w = math::dmargin_dx(D.inverted) / static_cast<double>(nonzero);  // dv/dap per counted term
   Scratch<float> G(s, b.n * b.m);
-  G.zero();
   if (listed) {
-    triplet_list_grad_kernel<<<grid_for(triplets), kThreads, 0, s>>>(t, tuples->triplets, triplets, w, G.get());
+    Scratch<unsigned long long> GF(s, b.n * b.m);
+    GF.zero();
+    const double scale = fixed_scale(triplets, w);
+    triplet_list_grad_kernel<<<grid_for(triplets), kThreads, 0, s>>>(t, tuples->triplets, triplets, w, scale, GF.get());
     IRK_LAUNCHED("triplet_list_grad_kernel");
+    fixed_to_float_kernel<<<grid_for(b.n * b.m), kThreads, 0, s>>>(GF.get(), b.n * b.m, scale, G.get());
+    IRK_LAUNCHED("fixed_to_float_kernel");
   } else {
+    G.zero();
     triplet_grad_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(t, row_negs.get(), w, G.get());
     IRK_LAUNCHED("triplet_grad_kernel");
   }

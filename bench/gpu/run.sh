@@ -27,7 +27,8 @@ echo "irkit GPU run: $(nvidia-smi --query-gpu=name,driver_version --format=csv,n
   "archs ${archs:-default}, output in $out"
 
 {
-  cmake -S . -B "$build" -DIRKIT_CUDA=ON -DCMAKE_BUILD_TYPE=Release ${archs:+-DIRKIT_CUDA_ARCHS="$archs"} &&
+  cmake -S . -B "$build" -DIRKIT_CUDA=ON -DIRKIT_CUDA_EMULATION=OFF -DCMAKE_BUILD_TYPE=Release \
+    ${archs:+-DIRKIT_CUDA_ARCHS="$archs"} &&
     cmake --build "$build" -j "$(nproc)" --target irkit-check
 } 2>&1 | tee "$out/build.log"
 build_status=${PIPESTATUS[0]}

@@ -86,12 +86,13 @@ extern __thread dim3 blockDim;
 extern __thread dim3 gridDim;
 
 // Kernel-language keywords. One block runs at a time, so a function-local static is the block's
-// shared memory.
+// shared memory; all of them sit in the section irk_shared, which the scheduler fills with 0xFF
+// before each block (shared memory starts as garbage on a GPU too).
 #define __global__
 #define __device__
 #define __host__
 #define __forceinline__ inline
-#define __shared__ static
+#define __shared__ static __attribute__((section("irk_shared"), aligned(16)))
 #define __launch_bounds__(...)
 #define __syncthreads() ::irk_emu::sync_threads(__FILE__, __LINE__)
 

@@ -16,6 +16,10 @@
 #include <string>
 #include <vector>
 
+// The linker's bounds of every kernel's __shared__ variables (cuda_runtime.h).
+extern "C" char __start_irk_shared[] __attribute__((weak));
+extern "C" char __stop_irk_shared[] __attribute__((weak));
+
 __thread uint3 threadIdx;
 __thread uint3 blockIdx;
 __thread dim3 blockDim;
@@ -80,10 +84,14 @@ void report(const char* fmt, const char* kernel, const std::string& detail) {
 // ------------------------------------------------------------------ device memory
 
 // One reserved range: read-write only inside CUDA calls and kernels, no access from host code.
+// Each allocation sits between guard bytes (and its rounding slack) holding a canary, so a write
+// past either end is found after the launch that made it.
 class Arena {
  public:
   static constexpr size_t kReserve = size_t(1) << 36;  // 64 GiB of address space, committed on use
   static constexpr size_t kAlign = 256;
+  static constexpr size_t kGuard = 256;
+  static constexpr unsigned char kCanary = 0xC5;
 
   Arena() {
     void* p = mmap(nullptr, kReserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -96,24 +104,26 @@ class Arena {
   }
 
   void* allocate(size_t bytes) {
-    const size_t size = std::max(kAlign, (bytes + kAlign - 1) / kAlign * kAlign);
+    const size_t size = kGuard + std::max(kAlign, (bytes + kAlign - 1) / kAlign * kAlign) + kGuard;
     for (auto it = free_.begin(); it != free_.end(); ++it) {
       if (it->second < size) continue;
       const size_t at = it->first, left = it->second - size;
       free_.erase(it);
       if (left) free_[at + size] = left;
-      used_[at] = size;
+      used_[at + kGuard] = Block{at, size, bytes};
       high_ = std::max(high_, at + size);
       if (open_ > 0) protect(PROT_READ | PROT_WRITE);
-      return base_ + at;
+      std::memset(base_ + at, kCanary, size);
+      return base_ + at + kGuard;
     }
     return nullptr;
   }
 
   bool release(void* p) {
+    if (!contains(p)) return false;
     auto it = used_.find(static_cast<size_t>(static_cast<char*>(p) - base_));
-    if (!contains(p) || it == used_.end()) return false;
-    size_t at = it->first, size = it->second;
+    if (it == used_.end()) return false;
+    size_t at = it->second.at, size = it->second.size;
     used_.erase(it);
     auto next = free_.find(at + size);
     if (next != free_.end()) size += next->second, free_.erase(next);
@@ -127,14 +137,31 @@ class Arena {
     const char* c = static_cast<const char*>(p);
     return c >= base_ && c < base_ + kReserve;
   }
-  // True inside an allocation (or one past its end: a view's end pointer).
-  bool inside_allocation(const void* p) const {
+  // True when [p, p + bytes) lies in one allocation (bytes 0: p may be its end, a view's end).
+  bool inside_allocation(const void* p, size_t bytes = 0) const {
     if (!contains(p)) return false;
     const size_t off = static_cast<size_t>(static_cast<const char*>(p) - base_);
     auto it = used_.upper_bound(off);
     if (it == used_.begin()) return false;
     --it;
-    return off <= it->first + it->second;
+    return off + bytes <= it->first + it->second.bytes;
+  }
+
+  // The first allocation whose guard bytes changed, described; empty when all are intact.
+  std::string damaged_guard() const {
+    for (const auto& [user, b] : used_) {
+      const char* lo = base_ + b.at;
+      const char* hi = base_ + user + b.bytes;
+      for (const char* c = lo; c < base_ + user; ++c)
+        if (static_cast<unsigned char>(*c) != kCanary)
+          return "byte " + std::to_string(base_ + user - c) + " before the start of a " + std::to_string(b.bytes) +
+                 "-byte allocation";
+      for (const char* c = hi; c < lo + b.size; ++c)
+        if (static_cast<unsigned char>(*c) != kCanary)
+          return "byte " + std::to_string(c - hi) + " past the end of a " + std::to_string(b.bytes) +
+                 "-byte allocation";
+    }
+    return {};
   }
 
   char* base() const { return base_; }
@@ -149,6 +176,10 @@ class Arena {
   }
 
  private:
+  struct Block {
+    size_t at, size;  // the block with its guards
+    size_t bytes;     // what was asked for
+  };
   void protect(int prot) {
     if (high_ && mprotect(base_, (high_ + 4095) / 4096 * 4096, prot) != 0) {
       std::perror("irkit CUDA emulator: mprotect");
@@ -156,7 +187,8 @@ class Arena {
     }
   }
   char* base_ = nullptr;
-  std::map<size_t, size_t> free_, used_;  // offset -> bytes
+  std::map<size_t, size_t> free_;  // offset -> bytes
+  std::map<size_t, Block> used_;   // offset of the user bytes -> block
   size_t high_ = 0;
   int open_ = 0;
 };
@@ -263,6 +295,9 @@ std::string where(const Fiber& f) {
 }
 
 bool run_block(Scheduler& s, int threads, const char* kernel) {
+  char* const shared_lo = __start_irk_shared;
+  char* const shared_hi = __stop_irk_shared;
+  if (shared_lo && shared_hi > shared_lo) std::memset(shared_lo, 0xFF, static_cast<size_t>(shared_hi - shared_lo));
   std::vector<int> order(static_cast<size_t>(threads));
   for (int t = 0; t < threads; ++t) order[static_cast<size_t>(t)] = t;
   for (int t = 0; t < threads; ++t) {
@@ -387,6 +422,11 @@ void run_grid(const Config& c, const char* kernel, void (*body)(void*), void* ar
   static const bool audit = audit_from_env();
   if (audit) audit_blocks(s, c, static_cast<int>(threads), kernel);
   else run_blocks(s, c, static_cast<int>(threads), kernel);
+  const std::string damage = arena().damaged_guard();
+  if (!damage.empty()) {
+    report("%s: wrote %s", kernel, damage);
+    std::abort();  // the neighbouring allocation may be corrupt: nothing after this can be trusted
+  }
 }
 
 }  // namespace irk_emu
@@ -440,7 +480,7 @@ cudaError_t cudaMalloc(void** p, size_t bytes) {
   DeviceCall call;
   *p = irk_emu::arena().allocate(bytes);
   if (!*p) return set_error(cudaErrorMemoryAllocation);
-  std::memset(*p, 0xA5, bytes);  // fresh device memory holds garbage, never zeros to rely on
+  std::memset(*p, 0xFF, bytes);  // fresh device memory holds garbage (NaN, -1), never zeros to rely on
   return cudaSuccess;
 }
 cudaError_t cudaFree(void* p) {
@@ -451,10 +491,12 @@ cudaError_t cudaFree(void* p) {
 cudaError_t cudaMallocAsync(void** p, size_t bytes, cudaStream_t) { return cudaMalloc(p, bytes); }
 cudaError_t cudaFreeAsync(void* p, cudaStream_t) { return cudaFree(p); }
 
-// Device pointers must be device memory, host pointers must not be (cudaMemcpyDefault: either).
-static bool copy_sides_ok(const void* dst, const void* src, cudaMemcpyKind kind) {
+// Device sides must lie in one device allocation, host sides outside device memory
+// (cudaMemcpyDefault: either).
+static bool copy_sides_ok(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind) {
   auto& a = irk_emu::arena();
-  const bool dd = a.inside_allocation(dst), sd = a.inside_allocation(src);
+  const bool dd = a.inside_allocation(dst, bytes), sd = a.inside_allocation(src, bytes);
+  if (kind == cudaMemcpyDefault) return (dd || !a.contains(dst)) && (sd || !a.contains(src));
   switch (kind) {
     case cudaMemcpyHostToHost: return !dd && !sd;
     case cudaMemcpyHostToDevice: return dd && !sd;
@@ -466,7 +508,7 @@ static bool copy_sides_ok(const void* dst, const void* src, cudaMemcpyKind kind)
 cudaError_t cudaMemcpy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind) {
   if (bytes == 0) return cudaSuccess;
   DeviceCall call;
-  if (!copy_sides_ok(dst, src, kind)) return set_error(cudaErrorInvalidValue);
+  if (!copy_sides_ok(dst, src, bytes, kind)) return set_error(cudaErrorInvalidValue);
   std::memmove(dst, src, bytes);
   return cudaSuccess;
 }
@@ -476,7 +518,7 @@ cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpy
 cudaError_t cudaMemset(void* p, int value, size_t bytes) {
   if (bytes == 0) return cudaSuccess;
   DeviceCall call;
-  if (!irk_emu::arena().inside_allocation(p)) return set_error(cudaErrorInvalidValue);
+  if (!irk_emu::arena().inside_allocation(p, bytes)) return set_error(cudaErrorInvalidValue);
   std::memset(p, value, bytes);
   return cudaSuccess;
 }

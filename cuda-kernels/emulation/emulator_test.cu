@@ -1,6 +1,6 @@
 // Tests of irkit's CUDA emulator itself: it must run correct kernels correctly and report the
 // bugs it exists to find (a race, a divergent barrier, a host pointer given to a kernel, a host
-// read of device memory, a bad launch configuration). Compiled only for the emulator.
+// read of device memory, a write past an allocation, a bad launch configuration or copy). Compiled only for the emulator.
 #include <cuda_runtime.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -59,6 +59,17 @@ __global__ void atomic_count_kernel(int* counter, unsigned long long* lowest) {
 }
 
 __global__ void write_kernel(int* out) { out[threadIdx.x] = static_cast<int>(threadIdx.x); }
+
+// Reads its shared slot before writing it: what a block finds there is garbage, never what the
+// previous block left.
+__global__ void shared_garbage_kernel(int* out) {
+  __shared__ int sh[4];
+  out[blockIdx.x * 4 + threadIdx.x] = sh[threadIdx.x];
+  sh[threadIdx.x] = 7;
+}
+
+// Writes one element past the end of an n-element buffer.
+__global__ void overflow_kernel(int* out, int n) { out[n] = 1; }
 
 // 2-D grid and block indices.
 __global__ void index_kernel(int* out) {
@@ -133,6 +144,14 @@ void test_atomics_and_indices() {
   cudaFree(grid);
 }
 
+void test_shared_memory_starts_as_garbage() {
+  int* out = device_copy(std::vector<int>(8, 0));
+  shared_garbage_kernel<<<2, 4, 0, nullptr>>>(out);
+  EXPECT(cudaGetLastError() == cudaSuccess);
+  for (int v : host_copy(out, 8)) EXPECT(v == -1);
+  cudaFree(out);
+}
+
 void test_bad_launches() {
   int* dout = device_copy(std::vector<int>(4, 0));
   write_kernel<<<1, 2048, 0, nullptr>>>(dout);
@@ -142,6 +161,10 @@ void test_bad_launches() {
   write_kernel<<<1, 4, 0, nullptr>>>(host.data());
   EXPECT(cudaGetLastError() == cudaErrorLaunchFailure);
   EXPECT(cudaMemcpy(host.data(), host.data() + 1, 4, cudaMemcpyHostToDevice) == cudaErrorInvalidValue);
+  cudaGetLastError();
+  std::vector<int> five(5, 1);  // one more than the allocation holds
+  EXPECT(cudaMemcpy(dout, five.data(), 5 * sizeof(int), cudaMemcpyHostToDevice) == cudaErrorInvalidValue);
+  EXPECT(cudaMemset(dout + 1, 0, 4 * sizeof(int)) == cudaErrorInvalidValue);
   cudaGetLastError();
   cudaFree(dout);
 }
@@ -162,6 +185,19 @@ void test_host_read_faults() {
   cudaFree(d);
 }
 
+// A kernel that writes past an allocation stops the program (its neighbour may be corrupt).
+void test_overflow_stops() {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    int* d = device_copy(std::vector<int>(4, 0));
+    overflow_kernel<<<1, 1, 0, nullptr>>>(d, 4);
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+}
+
 }  // namespace
 
 int main() {
@@ -170,8 +206,10 @@ int main() {
   test_race_is_named();
   test_divergent_barrier_is_named();
   test_atomics_and_indices();
+  test_shared_memory_starts_as_garbage();
   test_bad_launches();
   test_host_read_faults();
+  test_overflow_stops();
   std::printf("%s (%d failures)\n", g_failures ? "FAILED" : "emulator test passed", g_failures);
   return g_failures ? 1 : 0;
 }

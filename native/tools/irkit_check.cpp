@@ -4,7 +4,8 @@
 // the tolerance table, one line per check (the first mismatches under a failing one), per-kernel
 // totals and "N passed, M failed"; exits 1 on any failure.
 //
-// usage: irkit-check [--seed N] [--max-b N] [--quick] [--streamed] [--require-device]
+// usage: irkit-check [--seed N] [--min-b N] [--max-b N] [--quick] [--streamed] [--require-device]
+//   --min-b, --max-b  only the shapes with B in this range
 //   --quick           shapes up to B = 300 only
 //   --streamed        sets IRKIT_CUDA_STREAM=1 (before the library reads it), so the kernels with a
 //                     streaming path (cuda-kernels/stream.cuh: MS miner, batch-hard miner, MS loss,
@@ -264,7 +265,42 @@ void check_knn(const Env& env, const Case& c, const Inputs& in, const DevInputs&
   if (!same_outcome(ck, oc, og)) return;
   std::vector<int64_t> gi = gi_d.get();
   std::vector<float> gv = gv_d.get();
-  compare_floats(ck, "values", cv, gv, false);
+  // The CPU kNN takes its products in double, the CUDA kNN (= irk_pairwise) in float32. For L2 in
+  // cdist's matmul form (|x|^2 + |y|^2 - 2 x.y) float32 leaves an error of order
+  // eps * (|x|^2 + |y|^2) in the squared distance, a large relative error in a small distance: L2
+  // values are compared as squared distances, against that scale (`near_value` too).
+  const bool l2 = c.dist.kind == IRK_DIST_L2 || c.dist.kind == IRK_DIST_SQUARED_L2;
+  double sq_scale = 0.0;
+  if (l2) {
+    auto max_sq = [&](const std::vector<float>& v) {
+      double best = 0.0;
+      for (size_t r = 0; r < v.size(); r += static_cast<size_t>(in.d)) {
+        double s = 0.0;
+        for (int64_t t = 0; t < in.d; ++t) s += static_cast<double>(v[r + static_cast<size_t>(t)]) * v[r + static_cast<size_t>(t)];
+        best = std::max(best, s);
+      }
+      return best;
+    };
+    sq_scale = c.dist.normalize ? 2.0 : max_sq(in.x) + max_sq(in.m ? in.y : in.x);
+  }
+  auto squared = [&](float v) {
+    const double base = std::pow(static_cast<double>(v), 1.0 / c.dist.power);
+    return c.dist.kind == IRK_DIST_L2 ? base * base : base;
+  };
+  auto near_value = [&](float a, float b) {
+    if (!l2) return near(ck, a, b);
+    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+    const double sa = squared(a), sb = squared(b);
+    return std::fabs(sa - sb) <= ck.tol().atol * sq_scale + ck.tol().rtol * std::fabs(sa);
+  };
+  if (!l2) {
+    compare_floats(ck, "values", cv, gv, false);
+  } else {
+    for (size_t at = 0; at < cv.size(); ++at)
+      if (!near_value(cv[at], gv[at]))
+        ck.fail("values[%zu]: cpu %.9g, cuda %.9g (squared %.9g, %.9g)", at, cv[at], gv[at], squared(cv[at]),
+                squared(gv[at]));
+  }
   // The CUDA values must be CUDA irk_pairwise's for the same pairs, bit for bit, in rank order.
   Dev<float> pw_d(static_cast<size_t>(in.n * m));
   if (irk_pairwise(env.gpu, &c.dist, dev.x.ptr(), in.n, in.m ? dev.y.ptr() : nullptr, m, in.d, pw_d.ptr()) != IRK_OK)
@@ -295,7 +331,7 @@ void check_knn(const Env& env, const Case& c, const Inputs& in, const DevInputs&
       if (row[static_cast<size_t>(r)] < 0 || row[static_cast<size_t>(r)] >= m || (!in.m && row[static_cast<size_t>(r)] == q))
         ck.fail("indices[%lld][%lld] = %lld is not a valid neighbour", static_cast<long long>(q),
                 static_cast<long long>(r), static_cast<long long>(row[static_cast<size_t>(r)]));
-      else if (gi[at] != ci[at] && !near(ck, cv[at], gv[at]))
+      else if (gi[at] != ci[at] && !near_value(cv[at], gv[at]))
         ck.fail("indices[%lld][%lld]: cpu %lld (%.9g), cuda %lld (%.9g)", static_cast<long long>(q),
                 static_cast<long long>(r), static_cast<long long>(ci[at]), cv[at], static_cast<long long>(gi[at]), gv[at]);
     }
@@ -717,9 +753,18 @@ void run_case(const Env& env, const Case& c, std::mt19937_64& rng) {
   };
   check_loss(env, "triplet_margin_loss", c, in, dev, nullptr, "labels", true, triplet(0, 0));
   check_loss(env, "triplet_margin_loss", c, in, dev, &tp, "ms-mined pairs", true, triplet(0, 0));
-  check_loss(env, "triplet_margin_loss", c, in, dev, &tt, "batch-hard triplets", false, triplet(0, 0));
+  check_loss(env, "triplet_margin_loss", c, in, dev, &tt, "batch-hard triplets", true, triplet(0, 0));
   check_loss(env, "triplet_margin_loss", c, in, dev, nullptr, "labels swap", true, triplet(1, 0));
   check_loss(env, "triplet_margin_loss", c, in, dev, &tp, "pairs swap smooth", true, triplet(1, 1));
+  if (c.n <= 1024) {  // every triplet of the batch: many share an element of dLoss/dS (run-to-run bits)
+    Mined all;
+    irk_batch hb = host_batch(in);
+    if (irk_triplet_margin_miner(env.cpu, &hb, &c.dist, c.exact ? 100.0 : 10.0, IRK_TRIPLETS_ALL, all.h) == IRK_OK) {
+      const irk_tuples ta = all.view();
+      check_loss(env, "triplet_margin_loss", c, in, dev, &ta, "all triplets", true, triplet(0, 0));
+      check_loss(env, "triplet_margin_loss", c, in, dev, &ta, "all triplets swap smooth", true, triplet(1, 1));
+    }
+  }
   check_new_miners(env, c, in, dev);
   check_new_losses(env, c, in, dev, tp);
   check_classifiers(env, c, in, dev, tp, rng);
@@ -830,17 +875,19 @@ std::vector<Case> streamed_cases() {
 
 int main(int argc, char** argv) {
   uint64_t seed = std::random_device{}();
-  int64_t max_b = 8192;
+  int64_t min_b = 0, max_b = 8192;
   bool require_device = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--seed" && i + 1 < argc) seed = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--max-b" && i + 1 < argc) max_b = std::strtoll(argv[++i], nullptr, 10);
+    else if (a == "--min-b" && i + 1 < argc) min_b = std::strtoll(argv[++i], nullptr, 10);
     else if (a == "--quick") max_b = 300;
     else if (a == "--streamed") g_streamed = true;
     else if (a == "--require-device") require_device = true;
     else {
-      std::fprintf(stderr, "usage: irkit-check [--seed N] [--max-b N] [--quick] [--streamed] [--require-device]\n");
+      std::fprintf(stderr, "usage: irkit-check [--seed N] [--min-b N] [--max-b N] [--quick] [--streamed] "
+                           "[--require-device]\n");
       return 3;
     }
   }
@@ -872,7 +919,7 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng(seed);
   check_bad_inputs(env, rng);
   for (const Case& c : g_streamed ? streamed_cases() : all_cases())
-    if (c.n <= max_b) run_case(env, c, rng);
+    if (c.n >= min_b && c.n <= max_b) run_case(env, c, rng);
 
   int passed = 0, failed = 0;
   std::printf("\n");

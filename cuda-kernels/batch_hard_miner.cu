@@ -128,6 +128,7 @@ DeviceTuples batch_hard_mine(BatchCall& call) {
   DeviceTuples t;
   t.kind = IRK_TUPLES_TRIPLETS;
   copy_to_host(s, &t.n_first, off.get() + b.n, 1);
+  call.checks.raise();  // a deferred input check (BatchCall)
   t.first.allocate(s, 3 * t.n_first);
   if (t.n_first > 0) {
     compact_triplets_kernel<<<grid_for(b.n), kThreads, 0, s>>>(off.get(), pick_pos.get(), pick_neg.get(), b.n,
@@ -139,7 +140,7 @@ DeviceTuples batch_hard_mine(BatchCall& call) {
 
 void batch_hard_miner(const irk_context& ctx, const Batch& batch, const irk_distance& dist, irk_mined& out) {
   const bool streamed = use_streaming(batch.n, batch.m);
-  BatchCall call(ctx, batch, dist, nullptr, streamed ? CallKind::kStreamed : CallKind::kMiner);
+  BatchCall call(ctx, batch, dist, nullptr, streamed ? CallKind::kStreamed : CallKind::kMiner, true);
   batch_hard_mine(call).to_host(call.s, out);
 }
 

@@ -34,9 +34,11 @@ enum class CallKind {
 
 struct BatchCall {
   // Checks the batch and, when given, the tuples' index ranges (one stream sync), then computes
-  // the [n x m] distance matrix (kStreamed: prepares its tiles, in T).
+  // the [n x m] distance matrix (kStreamed: prepares its tiles, in T). A miner, which reads no
+  // caller's indices, may pass defer_checks: the verdict then comes back with the call's first
+  // sync of its own, after which it must call checks.raise() (NaN rows only make NaN values).
   BatchCall(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,
-            CallKind kind);
+            CallKind kind, bool defer_checks = false);
   BatchCall(const BatchCall&) = delete;
   BatchCall& operator=(const BatchCall&) = delete;
 

@@ -84,8 +84,21 @@ void DeviceChecks::tuples(const irk_tuples* t, int64_t n, int64_t m) {
 
 void DeviceChecks::report() {
   if (count_ == 0) return;
-  unsigned long long first[kMax];
-  copy_to_host(s_, first, slots_.get(), count_);
+  queue();
+  IRK_CUDA(cudaStreamSynchronize(s_));
+  raise();
+}
+
+void DeviceChecks::queue() {
+  if (count_ == 0) return;
+  copy_to_host_async(s_, first_, slots_.get(), count_);
+  queued_ = true;
+}
+
+void DeviceChecks::raise() {
+  if (!queued_) return;
+  queued_ = false;
+  const unsigned long long* first = first_;
   for (int c = 0; c < count_; ++c) {
     if (first[c] == ULLONG_MAX) continue;
     const Item& it = items_[c];

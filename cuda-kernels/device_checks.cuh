@@ -26,6 +26,10 @@ class DeviceChecks {
   // Waits for the checks (one stream sync) and throws IRK_ERR_INVALID_ARGUMENT on a failure
   // (IRK_ERR_INTERNAL for a gradient).
   void report();
+  // The same in two steps, so that a later sync the call makes anyway serves: queue() copies the
+  // flags back without waiting, raise() (after that sync) throws for a failure.
+  void queue();
+  void raise();
 
  private:
   enum Kind { kRows = 0, kIndexList = 1, kLabels = 2, kGradient = 3 };
@@ -42,6 +46,8 @@ class DeviceChecks {
   static constexpr int kMax = 8;
   cudaStream_t s_;
   Scratch<unsigned long long> slots_;
+  unsigned long long first_[kMax] = {};
+  bool queued_ = false;
   Item items_[kMax] = {};
   int count_ = 0;
 };

@@ -37,8 +37,8 @@ void DeviceTuples::to_host(cudaStream_t s, irk_mined& out) const {
 void ms_miner_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, double epsilon, double alpha,
                    double beta, double base, irk_mined* mined, const irk_loss_out& out) {
   const bool streamed = use_streaming(batch.n, batch.m);
-  BatchCall call(ctx, batch, dist, nullptr, streamed ? CallKind::kStreamed : CallKind::kLoss);
-  const DeviceTuples pairs = ms_mine(call, epsilon);
+  BatchCall call(ctx, batch, dist, nullptr, streamed ? CallKind::kStreamed : CallKind::kLoss, true);
+  const DeviceTuples pairs = ms_mine(call, epsilon);  // raises a bad input at its first sync
   const irk_tuples t = pairs.view();
   ms_loss_on(call, dist, &t, alpha, beta, base, out);
   if (mined) pairs.to_host(call.s, *mined);
@@ -47,8 +47,8 @@ void ms_miner_loss(const irk_context& ctx, const Batch& batch, const irk_distanc
 // The triplet loss has no streaming path, so this call always holds the matrix.
 void batch_hard_triplet_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, double margin,
                              int swap, int smooth_loss, irk_mined* mined, const irk_loss_out& out) {
-  BatchCall call(ctx, batch, dist, nullptr, CallKind::kLoss);
-  const DeviceTuples triplets = batch_hard_mine(call);
+  BatchCall call(ctx, batch, dist, nullptr, CallKind::kLoss, true);
+  const DeviceTuples triplets = batch_hard_mine(call);  // raises a bad input at its first sync
   const irk_tuples t = triplets.view();
   triplet_margin_loss_on(call, dist, &t, margin, swap, smooth_loss, out);
   if (mined) triplets.to_host(call.s, *mined);

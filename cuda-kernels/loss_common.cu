@@ -32,15 +32,52 @@ LossRows::LossRows(cudaStream_t s, int64_t n, int64_t m, bool avg_nonzero)
       neg(s, n),
       totals(s, avg_nonzero ? 2 : 1) {}
 
-LossTotals total(cudaStream_t s, const LossRows& r, const irk_tuples* tuples) {
-  Totals t[2] = {};
+namespace {
+
+// total()'s two halves: the sums queued with their copy to `t` (2 entries), then read after a sync.
+void queue_totals(cudaStream_t s, const LossRows& r, Totals* t) {
   if (r.avg_nonzero) sum_rows(s, r.loss.get(), r.counted.get(), nullptr, r.n, r.totals.get());
   Totals* pairs = r.totals.get() + (r.avg_nonzero ? 1 : 0);
   sum_rows(s, r.loss.get(), r.pos.get(), r.neg.get(), r.n, pairs);
-  copy_to_host(s, t, r.totals.get(), r.totals.size());
+  copy_to_host_async(s, t, r.totals.get(), r.totals.size());
+}
+
+LossTotals read_totals(const LossRows& r, const Totals* t, const irk_tuples* tuples) {
   const Totals& p = t[r.avg_nonzero ? 1 : 0];
   LossTotals h{t[0].sum, r.avg_nonzero ? t[0].a : 0, p.a, p.b};
   tuple_pair_counts(tuples, &h.num_pos, &h.num_neg);
+  return h;
+}
+
+}  // namespace
+
+LossTotals total(cudaStream_t s, const LossRows& r, const irk_tuples* tuples) {
+  Totals t[2] = {};
+  queue_totals(s, r, t);
+  IRK_CUDA(cudaStreamSynchronize(s));
+  return read_totals(r, t, tuples);
+}
+
+LossTotals finish_loss_one_sync(cudaStream_t s, const Batch& b, const LossRows& r, const irk_tuples* tuples,
+                                double scale, bool (*zero)(const LossTotals&), const std::function<void()>& backward,
+                                const irk_loss_out& out) {
+  Totals t[2] = {};
+  queue_totals(s, r, t);
+  const bool has_grad = out.grad || (out.grad_ref && !b.self);
+  if (has_grad) backward();
+  if (b.self) zero_floats(s, out.grad_ref, b.n * b.d);
+  DeviceChecks checks(s);
+  if (out.grad) checks.gradient(out.grad, b.n, b.d, "out.grad");
+  if (out.grad_ref && !b.self) checks.gradient(out.grad_ref, b.m, b.d, "out.grad_ref");
+  checks.queue();
+  IRK_CUDA(cudaStreamSynchronize(s));
+  const LossTotals h = read_totals(r, t, tuples);
+  if (zero(h)) {
+    store_loss(s, b, 0.0, false, out);  // zeroes the speculative gradient
+    return h;
+  }
+  store_loss(s, b, h.sum * scale, true, out);
+  checks.raise();
   return h;
 }
 

@@ -138,6 +138,9 @@ struct MsGrad {
   }
 };
 
+// PML: all(len(x) <= 1) over the pair lists, with multiplicity for mined tuples.
+bool ms_zero(const LossTotals& t) { return t.num_pos <= 1 && t.num_neg <= 1; }
+
 void ms_loss_streamed(BatchCall& call, const irk_distance& dist, const irk_tuples* tuples, const MsParams& prm,
                       const irk_loss_out& out) {
   const cudaStream_t s = call.s;
@@ -146,10 +149,10 @@ void ms_loss_streamed(BatchCall& call, const irk_distance& dist, const irk_tuple
   LossRows r(s, b.n, 0, false);  // no G
   Scratch<double> lse_p(s, b.n), lse_n(s, b.n);
   stream_rows(s, call.T, MsLseRows{{}, mk, prm, lse_p.get(), lse_n.get(), r.device()});
-  const LossTotals t = total(s, r, tuples);
   const MsGrad grad{mk, prm, lse_p.get(), lse_n.get()};
-  const bool zero = t.num_pos <= 1 && t.num_neg <= 1;
-  finish_streamed_loss(s, dist, b, call.T, zero ? 0.0 : t.sum * prm.w, zero ? nullptr : &grad, out);
+  finish_loss_one_sync(s, b, r, tuples, prm.w, ms_zero, [&] {
+    stream_backward(s, dist, call.T, grad, out.grad, b.self ? nullptr : out.grad_ref);
+  }, out);
 }
 
 }  // namespace
@@ -165,10 +168,9 @@ void ms_loss_on(BatchCall& call, const irk_distance& dist, const irk_tuples* tup
   LossRows r(s, b.n, b.m, false);
   ms_loss_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(rows, r.device());
   IRK_LAUNCHED("ms_loss_rows_kernel");
-  // PML: all(len(x) <= 1) over the pair lists, with multiplicity for mined tuples.
-  const LossTotals t = total(s, r, tuples);
-  if (t.num_pos <= 1 && t.num_neg <= 1) return finish_loss(s, dist, b, D, 0.0, nullptr, out);
-  finish_loss(s, dist, b, D, t.sum * prm.w, r.G.get(), out);
+  finish_loss_one_sync(s, b, r, tuples, prm.w, ms_zero, [&] {
+    distance_backward(s, dist, D, r.G.get(), out.grad, b.self ? nullptr : out.grad_ref);
+  }, out);
 }
 
 void ms_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples, double alpha,

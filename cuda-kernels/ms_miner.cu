@@ -236,6 +236,7 @@ DeviceTuples ms_mine(BatchCall& call, double epsilon) {
   copy_to_host_async(s, &totals[0], pos_off.get() + b.n, 1);
   copy_to_host_async(s, &totals[1], neg_off.get() + b.n, 1);
   copy_to_host(s, any_h, any.get(), 2);
+  call.checks.raise();  // a deferred input check (BatchCall)
   DeviceTuples t;
   if (!any_h[0] || !any_h[1]) return t;  // PML returns nothing at all
   t.n_first = totals[0];
@@ -256,7 +257,7 @@ DeviceTuples ms_mine(BatchCall& call, double epsilon) {
 
 void ms_miner(const irk_context& ctx, const Batch& batch, const irk_distance& dist, double epsilon, irk_mined& out) {
   const bool streamed = use_streaming(batch.n, batch.m);
-  BatchCall call(ctx, batch, dist, nullptr, streamed ? CallKind::kStreamed : CallKind::kMiner);
+  BatchCall call(ctx, batch, dist, nullptr, streamed ? CallKind::kStreamed : CallKind::kMiner, true);
   ms_mine(call, epsilon).to_host(call.s, out);
 }
 

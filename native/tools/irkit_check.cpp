@@ -812,6 +812,14 @@ void check_bad_inputs(const Env& env, std::mt19937_64& rng) {
     irk_loss_out o = out(g);
     return irk_triplet_margin_loss(x, g ? &db : &hb, &c.dist, nullptr, 0.05, 0, 0, &o);
   });
+  both("ms_miner_loss NaN row", [&](const irk_context* x, bool g) {
+    irk_loss_out o = out(g);
+    return irk_ms_miner_loss(x, g ? &db : &hb, &c.dist, 0.1, 2, 50, 0.5, mined.h, &o);
+  });
+  both("batch_hard_triplet_loss NaN row", [&](const irk_context* x, bool g) {
+    irk_loss_out o = out(g);
+    return irk_batch_hard_triplet_loss(x, g ? &db : &hb, &c.dist, 0.05, 0, 0, mined.h, &o);
+  });
   // Clean embeddings, a bad tuple index.
   Inputs ok = make_inputs(c.n, c.d, c.mpc, c.m, c.exact, rng);
   DevInputs dok(ok);
@@ -854,7 +862,8 @@ std::vector<Case> all_cases() {
       {24, 3, 2, 0, true, sql2},        {33, 64, 1, 0, false, cos},       {64, 17, 0, 0, false, cos},
       {100, 128, 4, 77, true, l2},      {129, 9, 2, 0, false, cos2},      {200, 12, 4, 0, false, l2n_pow},
       {255, 1024, 5, 0, false, cos},    {300, 40, 3, 0, true, sql2},      {511, 31, 7, 600, true, sql2},
-      {1000, 256, 2, 0, false, cos},    {1023, 3, 6, 0, false, l2n},      {2048, 64, 8, 0, true, dot},
+      {1000, 256, 2, 0, false, cos},    {1023, 3, 6, 0, false, l2n},      {1030, 2, 3, 0, true, sql2},
+      {2048, 64, 8, 0, true, dot},
       {4097, 100, 3, 0, false, cos},    {8192, 128, 8, 0, false, cos},    {8192, 16, 1, 0, false, cos},
   };
 }

@@ -91,14 +91,14 @@ void DeviceChecks::report() {
 
 void DeviceChecks::queue() {
   if (count_ == 0) return;
-  copy_to_host_async(s_, first_, slots_.get(), count_);
+  copy_to_host_async(s_, first_.get(), slots_.get(), count_);
   queued_ = true;
 }
 
 void DeviceChecks::raise() {
   if (!queued_) return;
   queued_ = false;
-  const unsigned long long* first = first_;
+  const unsigned long long* first = first_.get();
   for (int c = 0; c < count_; ++c) {
     if (first[c] == ULLONG_MAX) continue;
     const Item& it = items_[c];

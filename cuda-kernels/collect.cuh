@@ -70,9 +70,9 @@ void collect_pairs(cudaStream_t s, int64_t n, int64_t m, const KeepPos& kp, cons
   IRK_LAUNCHED("collect_count_kernel");
   exclusive_scan(s, np.get(), n, pos_off.get());
   exclusive_scan(s, nn.get(), n, neg_off.get());
-  int64_t totals[2] = {0, 0};
-  copy_to_host_async(s, &totals[0], pos_off.get() + n, 1);
-  copy_to_host(s, &totals[1], neg_off.get() + n, 1);
+  Pinned<int64_t> totals(2);
+  copy_to_host_async(s, totals.get(), pos_off.get() + n, 1);
+  copy_to_host(s, totals.get() + 1, neg_off.get() + n, 1);
   pos.assign(static_cast<size_t>(2 * totals[0]), 0);
   neg.assign(static_cast<size_t>(2 * totals[1]), 0);
   if (totals[0] == 0 && totals[1] == 0) return;

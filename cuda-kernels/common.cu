@@ -1,6 +1,8 @@
 // Small stream-ordered helpers shared by the twins (see common.cuh).
 #include "common.cuh"
 
+#include <vector>
+
 namespace irk {
 namespace cuda {
 namespace {
@@ -41,6 +43,27 @@ __global__ void __launch_bounds__(kScanThreads) sum_rows_kernel(const double* va
 __global__ void store_scalar_kernel(float* dst, float value) { *dst = value; }
 
 }  // namespace
+
+namespace {
+constexpr size_t kPinnedChunksPerBlock = 256;
+thread_local std::vector<void*> t_pinned_free;  // blocks are kept for the thread's life
+}  // namespace
+
+void* pinned_chunk_acquire(size_t bytes) {
+  if (bytes > kPinnedChunk) fail(IRK_ERR_INTERNAL, "pinned staging of %zu bytes exceeds a chunk", bytes);
+  if (t_pinned_free.empty()) {
+    char* block = nullptr;
+    IRK_CUDA(cudaMallocHost(reinterpret_cast<void**>(&block), kPinnedChunk * kPinnedChunksPerBlock));
+    for (size_t i = 0; i < kPinnedChunksPerBlock; ++i) t_pinned_free.push_back(block + i * kPinnedChunk);
+  }
+  void* p = t_pinned_free.back();
+  t_pinned_free.pop_back();
+  return p;
+}
+
+void pinned_chunk_release(void* p) {
+  if (p) t_pinned_free.push_back(p);
+}
 
 void exclusive_scan(cudaStream_t s, const int64_t* counts, int64_t n, int64_t* off) {
   exclusive_scan_kernel<<<1, kScanThreads, 0, s>>>(counts, n, off);

@@ -89,7 +89,29 @@ class Scratch {
   int64_t count_ = 0;
 };
 
-// Queues a copy of `count` elements device -> host without waiting (copy_to_host waits).
+// Page-locked host memory for a few values copied back in stream order. A copy into pageable
+// memory returns only when it is done (CUDA semantics), so several results share one stream sync
+// only when they land in pinned memory. Chunks of kPinnedChunk bytes from a per-thread pool.
+constexpr size_t kPinnedChunk = 256;
+void* pinned_chunk_acquire(size_t bytes);
+void pinned_chunk_release(void* p);
+template <class T>
+class Pinned {
+ public:
+  explicit Pinned(int64_t count = 1)
+      : p_(static_cast<T*>(pinned_chunk_acquire(sizeof(T) * static_cast<size_t>(count)))) {}
+  ~Pinned() { pinned_chunk_release(p_); }
+  Pinned(const Pinned&) = delete;
+  Pinned& operator=(const Pinned&) = delete;
+  T* get() const { return p_; }
+  T& operator[](int64_t i) const { return p_[i]; }
+
+ private:
+  T* p_;
+};
+
+// Queues a copy of `count` elements device -> host without waiting (copy_to_host waits); the host
+// side must be Pinned for the copy not to wait either.
 template <class T>
 void copy_to_host_async(cudaStream_t s, T* host, const T* dev, int64_t count) {
   if (count <= 0) return;

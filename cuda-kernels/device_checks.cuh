@@ -46,7 +46,7 @@ class DeviceChecks {
   static constexpr int kMax = 8;
   cudaStream_t s_;
   Scratch<unsigned long long> slots_;
-  unsigned long long first_[kMax] = {};
+  Pinned<unsigned long long> first_{kMax};
   bool queued_ = false;
   Item items_[kMax] = {};
   int count_ = 0;

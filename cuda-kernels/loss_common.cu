@@ -52,7 +52,8 @@ LossTotals read_totals(const LossRows& r, const Totals* t, const irk_tuples* tup
 }  // namespace
 
 LossTotals total(cudaStream_t s, const LossRows& r, const irk_tuples* tuples) {
-  Totals t[2] = {};
+  Pinned<Totals> pinned(2);
+  Totals* t = pinned.get();
   queue_totals(s, r, t);
   IRK_CUDA(cudaStreamSynchronize(s));
   return read_totals(r, t, tuples);
@@ -61,7 +62,8 @@ LossTotals total(cudaStream_t s, const LossRows& r, const irk_tuples* tuples) {
 LossTotals finish_loss_one_sync(cudaStream_t s, const Batch& b, const LossRows& r, const irk_tuples* tuples,
                                 double scale, bool (*zero)(const LossTotals&), const std::function<void()>& backward,
                                 const irk_loss_out& out) {
-  Totals t[2] = {};
+  Pinned<Totals> pinned(2);
+  Totals* t = pinned.get();
   queue_totals(s, r, t);
   const bool has_grad = out.grad || (out.grad_ref && !b.self);
   if (has_grad) backward();

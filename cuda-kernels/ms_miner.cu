@@ -231,11 +231,11 @@ DeviceTuples ms_mine(BatchCall& call, double epsilon) {
   }
   exclusive_scan(s, n_pos.get(), b.n, pos_off.get());
   exclusive_scan(s, n_neg.get(), b.n, neg_off.get());
-  int64_t totals[2] = {0, 0};
-  int any_h[2] = {0, 0};
-  copy_to_host_async(s, &totals[0], pos_off.get() + b.n, 1);
-  copy_to_host_async(s, &totals[1], neg_off.get() + b.n, 1);
-  copy_to_host(s, any_h, any.get(), 2);
+  Pinned<int64_t> totals(2);
+  Pinned<int> any_h(2);
+  copy_to_host_async(s, totals.get(), pos_off.get() + b.n, 1);
+  copy_to_host_async(s, totals.get() + 1, neg_off.get() + b.n, 1);
+  copy_to_host(s, any_h.get(), any.get(), 2);
   call.checks.raise();  // a deferred input check (BatchCall)
   DeviceTuples t;
   if (!any_h[0] || !any_h[1]) return t;  // PML returns nothing at all

@@ -151,28 +151,36 @@ __global__ void triplet_list_terms_kernel(Triplets t, const int64_t* tri, int64_
   }
 }
 
-// Fixed point: v * 2^scale_exp rounded, added as a two's-complement 64-bit integer.
-__device__ __forceinline__ void add_fixed(unsigned long long* at, double v, double scale) {
-  atomicAdd(at, static_cast<unsigned long long>(llrint(v * scale)));
-}
+// The listed triplets' dLoss/dS while it is summed: finite terms in fixed point (v * scale rounded,
+// added as two's-complement 64-bit integers), NaN/Inf terms apart in float (NaN and Inf sums do
+// not depend on order either), so the element ends NaN/Inf as a float sum would.
+struct FixedGrad {
+  unsigned long long* fixed;
+  float* nonfinite;
+  double scale;
+  __device__ __forceinline__ void add(int64_t at, double v) const {
+    if (v - v == 0.0) atomicAdd(&fixed[at], static_cast<unsigned long long>(llrint(v * scale)));
+    else atomicAdd(&nonfinite[at], static_cast<float>(v));
+  }
+};
 
-// Explicit triplets, pass 2: scatter each counted term's gradient into the fixed-point GF.
-__global__ void triplet_list_grad_kernel(Triplets t, const int64_t* tri, int64_t count, double w, double scale,
-                                         unsigned long long* GF) {
+// Explicit triplets, pass 2: scatter each counted term's gradient.
+__global__ void triplet_list_grad_kernel(Triplets t, const int64_t* tri, int64_t count, double w, FixedGrad g) {
   for (int64_t k = global_thread(); k < count; k += global_stride()) {
     const int64_t a = tri[3 * k], p = tri[3 * k + 1], n = tri[3 * k + 2];
     const math::TripletTerm term = term_at(t, a, p, n);
     if (term.value <= 0.0) continue;
     const double f = w * term.dv;
-    add_fixed(&GF[a * t.m + p], f, scale);
-    add_fixed(&GF[a * t.m + n], -f * term.an_share, scale);
-    if (t.swap && term.an_share < 1.0) add_fixed(&GF[p * t.m + n], -f * (1.0 - term.an_share), scale);
+    g.add(a * t.m + p, f);
+    g.add(a * t.m + n, -f * term.an_share);
+    if (t.swap && term.an_share < 1.0) g.add(p * t.m + n, -f * (1.0 - term.an_share));
   }
 }
 
-__global__ void fixed_to_float_kernel(const unsigned long long* GF, int64_t count, double scale, float* G) {
+__global__ void fixed_to_float_kernel(FixedGrad g, int64_t count, float* G) {
   for (int64_t k = global_thread(); k < count; k += global_stride())
-    G[k] = static_cast<float>(static_cast<double>(static_cast<long long>(GF[k])) / scale);
+    G[k] = g.nonfinite[k] != 0.f ? g.nonfinite[k]
+                                 : static_cast<float>(static_cast<double>(static_cast<long long>(g.fixed[k])) / g.scale);
 }
 
 // The fixed-point scale for `count` triplets, each adding at most |w| (dv and the shares are <= 1)
@@ -231,10 +239,12 @@ void triplet_margin_loss_on(BatchCall& call, const irk_distance& dist, const irk
     }
     sum_rows(s, row_sum.get(), row_nonzero.get(), row_triplets.get(), b.n, totals.get());
   }
-  struct {
+  struct Host {
     Totals totals;
     unsigned long long swap_bad;
-  } h{};
+  };
+  Pinned<Host> pinned;
+  Host& h = *pinned.get();
   copy_to_host_async(s, &h.totals, totals.get(), 1);
   copy_to_host(s, &h.swap_bad, swap_bad.get(), 1);
   if (!listed) triplets = h.totals.b;
@@ -252,12 +262,14 @@ void triplet_margin_loss_on(BatchCall& call, const irk_distance& dist, const irk
   const double w = math::dmargin_dx(D.inverted) / static_cast<double>(nonzero);  // dv/dap per counted term
   Scratch<float> G(s, b.n * b.m);
   if (listed) {
-    Scratch<unsigned long long> GF(s, b.n * b.m);
-    GF.zero();
-    const double scale = fixed_scale(triplets, w);
-    triplet_list_grad_kernel<<<grid_for(triplets), kThreads, 0, s>>>(t, tuples->triplets, triplets, w, scale, GF.get());
+    Scratch<unsigned long long> fixed(s, b.n * b.m);
+    Scratch<float> nonfinite(s, b.n * b.m);
+    fixed.zero();
+    nonfinite.zero();
+    const FixedGrad g{fixed.get(), nonfinite.get(), fixed_scale(triplets, w)};
+    triplet_list_grad_kernel<<<grid_for(triplets), kThreads, 0, s>>>(t, tuples->triplets, triplets, w, g);
     IRK_LAUNCHED("triplet_list_grad_kernel");
-    fixed_to_float_kernel<<<grid_for(b.n * b.m), kThreads, 0, s>>>(GF.get(), b.n * b.m, scale, G.get());
+    fixed_to_float_kernel<<<grid_for(b.n * b.m), kThreads, 0, s>>>(g, b.n * b.m, G.get());
     IRK_LAUNCHED("fixed_to_float_kernel");
   } else {
     G.zero();

@@ -489,6 +489,15 @@ cudaError_t cudaFree(void* p) {
   return irk_emu::arena().release(p) ? cudaSuccess : set_error(cudaErrorInvalidDevicePointer);
 }
 cudaError_t cudaMallocAsync(void** p, size_t bytes, cudaStream_t) { return cudaMalloc(p, bytes); }
+// Pinned host memory is host memory here.
+cudaError_t cudaMallocHost(void** p, size_t bytes) {
+  *p = std::aligned_alloc(256, (bytes + 255) / 256 * 256);
+  return *p ? cudaSuccess : set_error(cudaErrorMemoryAllocation);
+}
+cudaError_t cudaFreeHost(void* p) {
+  std::free(p);
+  return cudaSuccess;
+}
 cudaError_t cudaFreeAsync(void* p, cudaStream_t) { return cudaFree(p); }
 
 // Device sides must lie in one device allocation, host sides outside device memory

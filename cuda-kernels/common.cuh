@@ -5,6 +5,7 @@
 #include <cuda_runtime.h>
 
 #include <cstdint>
+#include <cstring>
 
 #include "core/context.h"
 #include "core/error.h"
@@ -119,10 +120,19 @@ void copy_to_host_async(cudaStream_t s, T* host, const T* dev, int64_t count) {
 }
 
 // Copies `count` elements device -> host and waits: the one round trip a twin makes to return a
-// scalar or a count.
+// scalar or a count. A few values go through pinned staging (one wait, and the sync also serves
+// the pinned copies queued before); more go straight to `host`.
 template <class T>
 void copy_to_host(cudaStream_t s, T* host, const T* dev, int64_t count) {
   if (count <= 0) return;
+  const size_t bytes = sizeof(T) * static_cast<size_t>(count);
+  if (bytes <= kPinnedChunk) {
+    Pinned<T> stage(count);
+    copy_to_host_async(s, stage.get(), dev, count);
+    IRK_CUDA(cudaStreamSynchronize(s));
+    std::memcpy(static_cast<void*>(host), stage.get(), bytes);
+    return;
+  }
   copy_to_host_async(s, host, dev, count);
   IRK_CUDA(cudaStreamSynchronize(s));
 }

@@ -110,6 +110,10 @@ struct Config {
 // Runs body(arg) once per thread of the grid (emulator.cpp). `kernel` names it in error reports.
 void run_grid(const Config& config, const char* kernel, void (*body)(void*), void* arg);
 void sync_threads(const char* file, int line);
+// Host waits so far: stream/device/event syncs and copies that return only when done (cudaMemcpy,
+// and cudaMemcpyAsync from the device into memory not from cudaMallocHost). Each is a round trip
+// to the GPU on real hardware; tests hold a call's count to what its design allows.
+long host_waits();
 // True for null and for pointers into device memory; a kernel given any other pointer would fault.
 bool device_pointer_ok(const void* p);
 void report_host_pointer(const char* kernel, int arg);

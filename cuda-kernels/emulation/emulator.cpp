@@ -68,6 +68,16 @@ namespace {
 // ------------------------------------------------------------------ errors
 
 cudaError_t g_last_error = cudaSuccess;
+long g_host_waits = 0;
+std::map<const char*, size_t> g_pinned;  // cudaMallocHost blocks: start -> bytes
+
+bool pinned(const void* p) {
+  const char* c = static_cast<const char*>(p);
+  auto it = g_pinned.upper_bound(c);
+  if (it == g_pinned.begin()) return false;
+  --it;
+  return c < it->first + it->second;
+}
 
 cudaError_t set_error(cudaError_t e) {
   if (e != cudaSuccess && g_last_error == cudaSuccess) g_last_error = e;
@@ -300,6 +310,7 @@ bool run_block(Scheduler& s, int threads, const char* kernel) {
   if (shared_lo && shared_hi > shared_lo) std::memset(shared_lo, 0xFF, static_cast<size_t>(shared_hi - shared_lo));
   std::vector<int> order(static_cast<size_t>(threads));
   for (int t = 0; t < threads; ++t) order[static_cast<size_t>(t)] = t;
+  if (s.order == Order::kReverse) std::reverse(order.begin(), order.end());
   for (int t = 0; t < threads; ++t) {
     Fiber& f = s.fibers[static_cast<size_t>(t)];
     f.idx = uint3{static_cast<unsigned>(t) % blockDim.x, static_cast<unsigned>(t) / blockDim.x % blockDim.y,
@@ -307,7 +318,6 @@ bool run_block(Scheduler& s, int threads, const char* kernel) {
     start_fiber(f);
   }
   for (;;) {
-    if (s.order == Order::kReverse) std::reverse(order.begin(), order.end());
     if (s.order == Order::kShuffle) std::shuffle(order.begin(), order.end(), s.rng);
     for (int t : order) {
       Fiber& f = s.fibers[static_cast<size_t>(t)];
@@ -352,6 +362,8 @@ void sync_threads(const char* file, int line) {
   f->line = line;
   irk_emu_switch(&f->sp, s.home);
 }
+
+long host_waits() { return g_host_waits; }
 
 bool device_pointer_ok(const void* p) { return p == nullptr || arena().inside_allocation(p); }
 
@@ -474,7 +486,10 @@ const char* cudaGetErrorString(cudaError_t err) {
   }
   return "unknown error";
 }
-cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
+cudaError_t cudaDeviceSynchronize() {
+  ++irk_emu::g_host_waits;
+  return cudaSuccess;
+}
 
 cudaError_t cudaMalloc(void** p, size_t bytes) {
   DeviceCall call;
@@ -492,9 +507,14 @@ cudaError_t cudaMallocAsync(void** p, size_t bytes, cudaStream_t) { return cudaM
 // Pinned host memory is host memory here.
 cudaError_t cudaMallocHost(void** p, size_t bytes) {
   *p = std::aligned_alloc(256, (bytes + 255) / 256 * 256);
-  return *p ? cudaSuccess : set_error(cudaErrorMemoryAllocation);
+  if (!*p) return set_error(cudaErrorMemoryAllocation);
+  std::lock_guard<std::recursive_mutex> lock(irk_emu::g_mutex);
+  irk_emu::g_pinned[static_cast<const char*>(*p)] = bytes;
+  return cudaSuccess;
 }
 cudaError_t cudaFreeHost(void* p) {
+  std::lock_guard<std::recursive_mutex> lock(irk_emu::g_mutex);
+  irk_emu::g_pinned.erase(static_cast<const char*>(p));
   std::free(p);
   return cudaSuccess;
 }
@@ -514,15 +534,21 @@ static bool copy_sides_ok(void* dst, const void* src, size_t bytes, cudaMemcpyKi
     default: return true;
   }
 }
-cudaError_t cudaMemcpy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind) {
+static cudaError_t copy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind) {
   if (bytes == 0) return cudaSuccess;
   DeviceCall call;
   if (!copy_sides_ok(dst, src, bytes, kind)) return set_error(cudaErrorInvalidValue);
   std::memmove(dst, src, bytes);
   return cudaSuccess;
 }
+cudaError_t cudaMemcpy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind) {
+  ++irk_emu::g_host_waits;
+  return copy(dst, src, bytes, kind);
+}
+// From the device into pageable memory it returns only when done, as on real hardware.
 cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind, cudaStream_t) {
-  return cudaMemcpy(dst, src, bytes, kind);
+  if (bytes > 0 && kind == cudaMemcpyDeviceToHost && !irk_emu::pinned(dst)) ++irk_emu::g_host_waits;
+  return copy(dst, src, bytes, kind);
 }
 cudaError_t cudaMemset(void* p, int value, size_t bytes) {
   if (bytes == 0) return cudaSuccess;
@@ -548,7 +574,10 @@ cudaError_t cudaStreamDestroy(cudaStream_t s) {
   delete s;
   return cudaSuccess;
 }
-cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
+cudaError_t cudaStreamSynchronize(cudaStream_t) {
+  ++irk_emu::g_host_waits;
+  return cudaSuccess;
+}
 cudaError_t cudaEventCreate(cudaEvent_t* e) {
   *e = new irk_emu_event{};
   return cudaSuccess;
@@ -561,7 +590,10 @@ cudaError_t cudaEventRecord(cudaEvent_t e, cudaStream_t) {
   e->at = std::chrono::steady_clock::now();
   return cudaSuccess;
 }
-cudaError_t cudaEventSynchronize(cudaEvent_t) { return cudaSuccess; }
+cudaError_t cudaEventSynchronize(cudaEvent_t) {
+  ++irk_emu::g_host_waits;
+  return cudaSuccess;
+}
 cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t start, cudaEvent_t end) {
   *ms = std::chrono::duration<float, std::milli>(end->at - start->at).count();
   return cudaSuccess;

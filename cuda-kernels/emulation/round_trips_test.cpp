@@ -1,0 +1,81 @@
+// How often a CUDA twin makes the host wait (irk_emu::host_waits: syncs and copies that return only
+// when done). On a GPU each wait is a round trip costing about as much as a B = 1024 SGEMM, so the
+// targets of the fused calls depend on these counts: this test holds each call to its design.
+#include <cuda_runtime.h>
+
+#include <cstdio>
+#include <functional>
+#include <random>
+#include <vector>
+
+#include "irkit/irkit.h"
+
+namespace {
+
+int g_failures = 0;
+
+template <class T>
+T* device_copy(const std::vector<T>& h) {
+  T* d = nullptr;
+  cudaMalloc(reinterpret_cast<void**>(&d), h.size() * sizeof(T));
+  cudaMemcpy(d, h.data(), h.size() * sizeof(T), cudaMemcpyHostToDevice);
+  return d;
+}
+
+// The call must succeed and wait at most `allowed` times.
+void expect_waits(const char* what, long allowed, const std::function<irk_status()>& call) {
+  const long before = irk_emu::host_waits();
+  const irk_status st = call();
+  const long waits = irk_emu::host_waits() - before;
+  const bool ok = st == IRK_OK && waits <= allowed;
+  if (!ok) ++g_failures;
+  std::printf("%s %-28s %ld host waits (allowed %ld)%s%s\n", ok ? "PASS" : "FAIL", what, waits, allowed,
+              st == IRK_OK ? "" : ", failed: ", st == IRK_OK ? "" : irk_last_error());
+}
+
+}  // namespace
+
+int main() {
+  const int64_t n = 64, d = 16;
+  std::mt19937 rng(7);
+  std::normal_distribution<float> normal(0.f, 1.f);
+  std::vector<float> x(static_cast<size_t>(n * d));
+  for (float& v : x) v = normal(rng);
+  std::vector<int64_t> labels(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) labels[static_cast<size_t>(i)] = i / 4;
+  float* dx = device_copy(x);
+  int64_t* dl = device_copy(labels);
+  float* loss = device_copy(std::vector<float>(1));
+  float* grad = device_copy(std::vector<float>(x.size()));
+
+  irk_context* ctx = nullptr;
+  if (irk_context_create(IRK_DEVICE_CUDA, 0, 0, &ctx) != IRK_OK) {
+    std::printf("no CUDA context: %s\n", irk_last_error());
+    return 1;
+  }
+  irk_mined* mined = nullptr;
+  irk_mined_create(&mined);
+  const irk_batch b{dx, dl, n, d, nullptr, nullptr, 0, IRK_DTYPE_F32};
+  const irk_distance cos{IRK_DIST_COSINE, 1, 1.0};
+  irk_loss_out out{loss, grad, nullptr, nullptr};
+  // Warm the per-thread pinned pool first (its allocation is not a wait, but keep counts steady).
+  irk_ms_loss(ctx, &b, &cos, nullptr, 2, 50, 0.5, &out);
+
+  // Input check, then totals + gradient check in one sync.
+  expect_waits("irk_ms_loss", 2, [&] { return irk_ms_loss(ctx, &b, &cos, nullptr, 2, 50, 0.5, &out); });
+  // Mining counts (with the deferred input check), then the loss's one sync.
+  expect_waits("irk_ms_miner_loss", 2, [&] {
+    return irk_ms_miner_loss(ctx, &b, &cos, 0.1, 2, 50, 0.5, nullptr, &out);
+  });
+  // Mining counts, then the tuple lists copied into the host vectors.
+  expect_waits("irk_ms_miner", 4, [&] { return irk_ms_miner(ctx, &b, &cos, 0.1, mined); });
+  // Triplet count, loss totals (the scale 1 / nonzero is needed on the host), gradient check.
+  expect_waits("irk_batch_hard_triplet_loss", 3, [&] {
+    return irk_batch_hard_triplet_loss(ctx, &b, &cos, 0.05, 0, 0, nullptr, &out);
+  });
+
+  irk_mined_destroy(mined);
+  irk_context_destroy(ctx);
+  std::printf("%s (%d failures)\n", g_failures ? "FAILED" : "round-trip test passed", g_failures);
+  return g_failures ? 1 : 0;
+}

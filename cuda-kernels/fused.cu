@@ -34,10 +34,19 @@ void DeviceTuples::to_host(cudaStream_t s, irk_mined& out) const {
   else out.set_sorted_triplets(std::move(a));
 }
 
+// Without a list to return (and not streamed) the loss reads the miner's rule straight from its
+// row statistics: no pair list, no host wait until the loss's one sync.
 void ms_miner_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, double epsilon, double alpha,
                    double beta, double base, irk_mined* mined, const irk_loss_out& out) {
   const bool streamed = use_streaming(batch.n, batch.m);
   BatchCall call(ctx, batch, dist, nullptr, streamed ? CallKind::kStreamed : CallKind::kLoss, true);
+  if (!mined && !streamed) {
+    const float eps = static_cast<float>(epsilon);
+    MsStats st(call.s, call.b.n);
+    ms_mine_stats(call, eps, st);
+    const MsKeptPairs kept{call.labelled(), eps, st.best_neg.get(), st.worst_pos.get(), st.any.get()};
+    return ms_loss_kept(call, dist, kept, alpha, beta, base, out);
+  }
   const DeviceTuples pairs = ms_mine(call, epsilon);  // raises a bad input at its first sync
   const irk_tuples t = pairs.view();
   ms_loss_on(call, dist, &t, alpha, beta, base, out);

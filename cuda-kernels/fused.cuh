@@ -6,6 +6,7 @@
 
 #include "call_setup.cuh"
 #include "core/mined.h"
+#include "math/pair_math.h"
 
 namespace irk {
 namespace cuda {
@@ -21,8 +22,39 @@ struct DeviceTuples {
   void to_host(cudaStream_t s, irk_mined& out) const;
 };
 
+// The MS miner's per-row statistics on the device: closest negative, farthest positive, kept-pair
+// counts, and whether the batch has any positive / any negative pair (any[0], any[1]).
+struct MsStats {
+  MsStats(cudaStream_t s, int64_t n);
+  Scratch<float> best_neg, worst_pos;
+  Scratch<int64_t> n_pos, n_neg;
+  Scratch<int> any;
+};
+void ms_mine_stats(BatchCall& call, float eps, MsStats& st);
+
+// The MS miner's pairs without a list, as a loss's pair mask (pos / neg give 0 or 1, m the
+// columns): (i, j) is kept exactly when irk_ms_miner would emit it, and nothing is when the batch
+// has no positive or no negative pair at all (PML then mines nothing).
+struct MsKeptPairs : LabelledMatrix {
+  float eps;
+  const float* best_neg;
+  const float* worst_pos;
+  const int* any;
+
+  __device__ __forceinline__ int64_t pos(int64_t i, int64_t j) const {
+    return any[0] && any[1] && is_pos(i, j) && math::ms_keep_pos(inv, S[i * m + j], eps, best_neg[i]);
+  }
+  __device__ __forceinline__ int64_t neg(int64_t i, int64_t j) const {
+    return any[0] && any[1] && is_neg(i, j) && math::ms_keep_neg(inv, S[i * m + j], eps, worst_pos[i]);
+  }
+};
+
 // irk_ms_miner on the call's matrix or tiles.
 DeviceTuples ms_mine(BatchCall& call, double epsilon);
+// irk_ms_loss on the pairs `kept` marks (not streamed): the fused call when no list is asked for.
+// Its one sync also brings the call's deferred input check.
+void ms_loss_kept(BatchCall& call, const irk_distance& dist, const MsKeptPairs& kept, double alpha, double beta,
+                  double base, const irk_loss_out& out);
 // irk_ms_loss on the call's matrix or tiles (tuples: device pointers, or NULL).
 void ms_loss_on(BatchCall& call, const irk_distance& dist, const irk_tuples* tuples, double alpha, double beta,
                 double base, const irk_loss_out& out);

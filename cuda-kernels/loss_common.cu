@@ -61,7 +61,7 @@ LossTotals total(cudaStream_t s, const LossRows& r, const irk_tuples* tuples) {
 
 LossTotals finish_loss_one_sync(cudaStream_t s, const Batch& b, const LossRows& r, const irk_tuples* tuples,
                                 double scale, bool (*zero)(const LossTotals&), const std::function<void()>& backward,
-                                const irk_loss_out& out) {
+                                const irk_loss_out& out, DeviceChecks* deferred) {
   Pinned<Totals> pinned(2);
   Totals* t = pinned.get();
   queue_totals(s, r, t);
@@ -73,6 +73,7 @@ LossTotals finish_loss_one_sync(cudaStream_t s, const Batch& b, const LossRows& 
   if (out.grad_ref && !b.self) checks.gradient(out.grad_ref, b.m, b.d, "out.grad_ref");
   checks.queue();
   IRK_CUDA(cudaStreamSynchronize(s));
+  if (deferred) deferred->raise();
   const LossTotals h = read_totals(r, t, tuples);
   if (zero(h)) {
     store_loss(s, b, 0.0, false, out);  // zeroes the speculative gradient

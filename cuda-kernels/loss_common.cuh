@@ -93,10 +93,11 @@ LossTotals total(cudaStream_t s, const LossRows& r, const irk_tuples* tuples);
 // For a loss whose dLoss/dS is final before its totals are known (MS: the scale is 1 / n): the
 // backward `backward()` (writing out.grad, out.grad_ref) is queued at once, and one stream sync
 // brings back the totals and the gradient check together. zero(t) is PML's rule for a zero loss
-// (the gradient is then zeroed); else the loss is t.sum * scale. Returns the totals.
+// (the gradient is then zeroed); else the loss is t.sum * scale. `deferred`: input checks queued
+// earlier in the call (BatchCall), raised first after the sync. Returns the totals.
 LossTotals finish_loss_one_sync(cudaStream_t s, const Batch& b, const LossRows& r, const irk_tuples* tuples,
                                 double scale, bool (*zero)(const LossTotals&), const std::function<void()>& backward,
-                                const irk_loss_out& out);
+                                const irk_loss_out& out, DeviceChecks* deferred = nullptr);
 
 // G = dLoss/dS [n x m] on the device (overwritten), or NULL for a zero gradient.
 void finish_loss(cudaStream_t s, const irk_distance& dist, const Batch& b, const DevDist& D, double loss, float* G,

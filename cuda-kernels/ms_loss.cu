@@ -37,16 +37,22 @@ struct MsParams {
   }
 };
 
+// Mask: pos(i, j) / neg(i, j) > 0 for the pairs in the sums, m the columns: PairMask (mined pairs as
+// counts, or the pairs from the labels) or MsKeptPairs (the MS miner's rule, no list; fused.cuh).
+template <class Mask>
 struct MsRows {
   const float* S;  // [n x m]
-  PairMask mk;     // mined pairs as masks (count > 0), or the pairs from the labels
+  Mask mk;
   MsParams p;
 };
 
-__device__ __forceinline__ bool ms_pos(const MsRows& a, int64_t i, int64_t j) { return a.mk.pos(i, j) > 0; }
-__device__ __forceinline__ bool ms_neg(const MsRows& a, int64_t i, int64_t j) { return a.mk.neg(i, j) > 0; }
+template <class Mask>
+__device__ __forceinline__ bool ms_pos(const MsRows<Mask>& a, int64_t i, int64_t j) { return a.mk.pos(i, j) > 0; }
+template <class Mask>
+__device__ __forceinline__ bool ms_neg(const MsRows<Mask>& a, int64_t i, int64_t j) { return a.mk.neg(i, j) > 0; }
 
-__global__ void __launch_bounds__(kThreads) ms_loss_rows_kernel(MsRows a, RowResults out) {
+template <class Mask>
+__global__ void __launch_bounds__(kThreads) ms_loss_rows_kernel(MsRows<Mask> a, RowResults out) {
   __shared__ double shd[kThreads];
   __shared__ int64_t shi[kThreads];
   const int64_t i = blockIdx.x;
@@ -164,13 +170,29 @@ void ms_loss_on(BatchCall& call, const irk_distance& dist, const irk_tuples* tup
   const MsParams prm{!is_l2(dist.kind), alpha, beta, base, 1.0 / static_cast<double>(b.n)};
   if (call.streamed()) return ms_loss_streamed(call, dist, tuples, prm, out);
   const DevDist& D = call.D;
-  const MsRows rows{D.s, call.pair_mask(tuples), prm};
+  const MsRows<PairMask> rows{D.s, call.pair_mask(tuples), prm};
   LossRows r(s, b.n, b.m, false);
   ms_loss_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(rows, r.device());
   IRK_LAUNCHED("ms_loss_rows_kernel");
   finish_loss_one_sync(s, b, r, tuples, prm.w, ms_zero, [&] {
     distance_backward(s, dist, D, r.G.get(), out.grad, b.self ? nullptr : out.grad_ref);
   }, out);
+}
+
+void ms_loss_kept(BatchCall& call, const irk_distance& dist, const MsKeptPairs& kept, double alpha, double beta,
+                  double base, const irk_loss_out& out) {
+  const cudaStream_t s = call.s;
+  const Batch& b = call.b;
+  const DevDist& D = call.D;
+  const MsParams prm{!is_l2(dist.kind), alpha, beta, base, 1.0 / static_cast<double>(b.n)};
+  const MsRows<MsKeptPairs> rows{D.s, kept, prm};
+  LossRows r(s, b.n, b.m, false);
+  ms_loss_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(rows, r.device());
+  IRK_LAUNCHED("ms_loss_rows_kernel");
+  // The pair counts come from the rows (each kept pair once, as in the miner's lists).
+  finish_loss_one_sync(s, b, r, nullptr, prm.w, ms_zero, [&] {
+    distance_backward(s, dist, D, r.G.get(), out.grad, b.self ? nullptr : out.grad_ref);
+  }, out, &call.checks);
 }
 
 void ms_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples, double alpha,

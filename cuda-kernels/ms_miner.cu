@@ -210,25 +210,39 @@ struct MsFillRows : MsCountRows {
 
 }  // namespace
 
+MsStats::MsStats(cudaStream_t s, int64_t n)
+    : best_neg(s, n), worst_pos(s, n), n_pos(s, n), n_neg(s, n), any(s, 2) {}
+
+void ms_mine_stats(BatchCall& call, float eps, MsStats& st) {
+  const cudaStream_t s = call.s;
+  const Batch& b = call.b;
+  st.any.zero();
+  if (call.streamed()) {
+    stream_rows(s, call.T, MsStatRows{{}, call.labels(), st.best_neg.get(), st.worst_pos.get(), st.any.get()});
+    stream_rows(s, call.T, MsCountRows{{}, call.labels(), eps, st.best_neg.get(), st.worst_pos.get(), st.n_pos.get(),
+                                       st.n_neg.get()});
+  } else {
+    ms_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(MsMine{call.labelled(), eps}, st.best_neg.get(),
+                                                         st.worst_pos.get(), st.n_pos.get(), st.n_neg.get(),
+                                                         st.any.get());
+    IRK_LAUNCHED("ms_rows_kernel");
+  }
+}
+
 DeviceTuples ms_mine(BatchCall& call, double epsilon) {
   const bool streamed = call.streamed();
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
   const float eps = static_cast<float>(epsilon);
-  Scratch<float> best_neg(s, b.n), worst_pos(s, b.n);
-  Scratch<int64_t> n_pos(s, b.n), n_neg(s, b.n), pos_off(s, b.n + 1), neg_off(s, b.n + 1);
-  Scratch<int> any(s, 2);
-  any.zero();
+  MsStats st(s, b.n);
+  ms_mine_stats(call, eps, st);
+  Scratch<int64_t> pos_off(s, b.n + 1), neg_off(s, b.n + 1);
+  const Scratch<int64_t>& n_pos = st.n_pos;
+  const Scratch<int64_t>& n_neg = st.n_neg;
+  const Scratch<int>& any = st.any;
   const MsMine a{call.labelled(), eps};
-  const MsCountRows count{{}, call.labels(), eps, best_neg.get(), worst_pos.get(), n_pos.get(), n_neg.get()};
-  if (streamed) {
-    stream_rows(s, call.T, MsStatRows{{}, call.labels(), best_neg.get(), worst_pos.get(), any.get()});
-    stream_rows(s, call.T, count);
-  } else {
-    ms_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, best_neg.get(), worst_pos.get(), n_pos.get(), n_neg.get(),
-                                                         any.get());
-    IRK_LAUNCHED("ms_rows_kernel");
-  }
+  const MsCountRows count{{}, call.labels(), eps, st.best_neg.get(), st.worst_pos.get(), st.n_pos.get(),
+                          st.n_neg.get()};
   exclusive_scan(s, n_pos.get(), b.n, pos_off.get());
   exclusive_scan(s, n_neg.get(), b.n, neg_off.get());
   Pinned<int64_t> totals(2);
@@ -248,7 +262,7 @@ DeviceTuples ms_mine(BatchCall& call, double epsilon) {
   if (streamed) {
     stream_rows(s, call.T, MsFillRows{count, pos_off.get(), neg_off.get(), pos, neg});
   } else {
-    ms_fill_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, best_neg.get(), worst_pos.get(), pos_off.get(),
+    ms_fill_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, st.best_neg.get(), st.worst_pos.get(), pos_off.get(),
                                                          neg_off.get(), pos, neg);
     IRK_LAUNCHED("ms_fill_kernel");
   }

@@ -114,6 +114,8 @@ void sync_threads(const char* file, int line);
 // and cudaMemcpyAsync from the device into memory not from cudaMallocHost). Each is a round trip
 // to the GPU on real hardware; tests hold a call's count to what its design allows.
 long host_waits();
+// Kernel launches and memsets so far (each costs the host a few microseconds on real hardware).
+long launches();
 // True for null and for pointers into device memory; a kernel given any other pointer would fault.
 bool device_pointer_ok(const void* p);
 void report_host_pointer(const char* kernel, int arg);

@@ -69,6 +69,15 @@ namespace {
 
 cudaError_t g_last_error = cudaSuccess;
 long g_host_waits = 0;
+long g_launches = 0;
+// IRKIT_CUDA_EMU_TRACE=1: one stderr line per launch, memset and host wait.
+const bool g_trace = [] {
+  const char* v = std::getenv("IRKIT_CUDA_EMU_TRACE");
+  return v && std::strcmp(v, "1") == 0;
+}();
+void trace(const char* what, const char* name) {
+  if (g_trace) std::fprintf(stderr, "irkit CUDA emulator: %s %s\n", what, name);
+}
 std::map<const char*, size_t> g_pinned;  // cudaMallocHost blocks: start -> bytes
 
 bool pinned(const void* p) {
@@ -364,6 +373,7 @@ void sync_threads(const char* file, int line) {
 }
 
 long host_waits() { return g_host_waits; }
+long launches() { return g_launches; }
 
 bool device_pointer_ok(const void* p) { return p == nullptr || arena().inside_allocation(p); }
 
@@ -425,6 +435,8 @@ void run_grid(const Config& c, const char* kernel, void (*body)(void*), void* ar
     return;
   }
   DeviceCall call;
+  ++g_launches;
+  trace("launch", kernel);
   Scheduler& s = sched();
   s.ensure(static_cast<int>(threads));
   s.body = body;
@@ -543,11 +555,15 @@ static cudaError_t copy(void* dst, const void* src, size_t bytes, cudaMemcpyKind
 }
 cudaError_t cudaMemcpy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind) {
   ++irk_emu::g_host_waits;
+  irk_emu::trace("wait", "cudaMemcpy");
   return copy(dst, src, bytes, kind);
 }
 // From the device into pageable memory it returns only when done, as on real hardware.
 cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind, cudaStream_t) {
-  if (bytes > 0 && kind == cudaMemcpyDeviceToHost && !irk_emu::pinned(dst)) ++irk_emu::g_host_waits;
+  if (bytes > 0 && kind == cudaMemcpyDeviceToHost && !irk_emu::pinned(dst)) {
+    ++irk_emu::g_host_waits;
+    irk_emu::trace("wait", "cudaMemcpyAsync into pageable memory");
+  }
   return copy(dst, src, bytes, kind);
 }
 cudaError_t cudaMemset(void* p, int value, size_t bytes) {
@@ -557,7 +573,11 @@ cudaError_t cudaMemset(void* p, int value, size_t bytes) {
   std::memset(p, value, bytes);
   return cudaSuccess;
 }
-cudaError_t cudaMemsetAsync(void* p, int value, size_t bytes, cudaStream_t) { return cudaMemset(p, value, bytes); }
+cudaError_t cudaMemsetAsync(void* p, int value, size_t bytes, cudaStream_t) {
+  ++irk_emu::g_launches;
+  irk_emu::trace("memset", "");
+  return cudaMemset(p, value, bytes);
+}
 
 struct irk_emu_stream {
   int unused;
@@ -576,6 +596,7 @@ cudaError_t cudaStreamDestroy(cudaStream_t s) {
 }
 cudaError_t cudaStreamSynchronize(cudaStream_t) {
   ++irk_emu::g_host_waits;
+  irk_emu::trace("wait", "cudaStreamSynchronize");
   return cudaSuccess;
 }
 cudaError_t cudaEventCreate(cudaEvent_t* e) {

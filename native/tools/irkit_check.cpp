@@ -473,7 +473,7 @@ void check_loss(const Env& env, const char* kernel, const Case& c, const Inputs&
 
 // The fused miner + loss calls on CUDA equal the CUDA miner followed by the CUDA loss on its
 // tuples, bit for bit, tuples included (the same kernels on one shared matrix), and succeed or fail
-// as the CPU's fused call does.
+// as the CPU's fused call does. Without `mined` (MS: no pair list at all) they give the same bits.
 void check_fused(const Env& env, const Case& c, const Inputs& in, const DevInputs& dev) {
   using MineFn = std::function<irk_status(const irk_context*, const irk_batch*, irk_mined*)>;
   using FusedFn = std::function<irk_status(const irk_context*, const irk_batch*, irk_mined*, irk_loss_out*)>;
@@ -522,7 +522,15 @@ void check_fused(const Env& env, const Case& c, const Inputs& in, const DevInput
       separate = outcome(v.loss(env.gpu, &db, &dt.t, &o1));
     }
     const Outcome fused = outcome(v.fused(env.gpu, &db, fused_mined.h, &o2));
-    if (!same_outcome(ck, cpu, fused) || !same_outcome(ck, separate, fused)) continue;
+    Dev<float> l3(1), g3(gn), gr3(gm);
+    for (Dev<float>* p : {&l3, &g3, &gr3}) p->poison();
+    irk_loss_out o3{l3.ptr(), g3.ptr(), in.m ? gr3.ptr() : nullptr, nullptr};
+    const Outcome unlisted = outcome(v.fused(env.gpu, &db, nullptr, &o3));
+    if (!same_outcome(ck, cpu, fused) || !same_outcome(ck, separate, fused) || !same_outcome(ck, fused, unlisted))
+      continue;
+    compare_floats(ck, "loss without mined", l2.get(), l3.get(), true);
+    compare_floats(ck, "grad without mined", g2.get(), g3.get(), true);
+    if (in.m) compare_floats(ck, "grad_ref without mined", gr2.get(), gr3.get(), true);
     const irk_tuples ts = sep_mined.view(), tf = fused_mined.view();
     if (ts.kind == IRK_TUPLES_PAIRS) {
       compare_tuples(ck, "pos", rows_of(ts.pos, ts.n_pos, 2), rows_of(tf.pos, tf.n_pos, 2), no_tie);
@@ -815,6 +823,10 @@ void check_bad_inputs(const Env& env, std::mt19937_64& rng) {
   both("ms_miner_loss NaN row", [&](const irk_context* x, bool g) {
     irk_loss_out o = out(g);
     return irk_ms_miner_loss(x, g ? &db : &hb, &c.dist, 0.1, 2, 50, 0.5, mined.h, &o);
+  });
+  both("ms_miner_loss NaN row, no list", [&](const irk_context* x, bool g) {
+    irk_loss_out o = out(g);
+    return irk_ms_miner_loss(x, g ? &db : &hb, &c.dist, 0.1, 2, 50, 0.5, nullptr, &o);
   });
   both("batch_hard_triplet_loss NaN row", [&](const irk_context* x, bool g) {
     irk_loss_out o = out(g);

@@ -1,6 +1,7 @@
 // irk_triplet_margin_loss's CUDA twin (cpu/triplet_margin_loss.cpp), AvgNonZero in two passes:
 // pass 1 sums the strictly positive terms and counts them (per row, then a fixed-order total),
-// pass 2 writes dLoss/dS with the count known. Triplets from labels or from mined pairs are never
+// pass 2 writes dLoss/dS without the mean's 1 / count, which scales the gradients on the device
+// after the backward (it is linear), so the call waits on the host once. Triplets from labels or from mined pairs are never
 // materialized: one block per anchor walks its positives and, per positive, its negatives in
 // parallel; every row of dLoss/dS is written by one block only, so those sums are deterministic.
 // Explicit triplets take one thread each and scatter their gradient with integer atomics on a
@@ -8,6 +9,7 @@
 // bits, however many triplets share an element.
 #include <climits>
 #include <cmath>
+#include <utility>
 
 #include "call_setup.cuh"
 #include "core/cuda_kernels.h"
@@ -168,6 +170,7 @@ struct FixedGrad {
 __global__ void triplet_list_grad_kernel(Triplets t, const int64_t* tri, int64_t count, double w, FixedGrad g) {
   for (int64_t k = global_thread(); k < count; k += global_stride()) {
     const int64_t a = tri[3 * k], p = tri[3 * k + 1], n = tri[3 * k + 2];
+    if (t.swap && p >= t.n) continue;  // the call fails (swap_bad); row p of S does not exist
     const math::TripletTerm term = term_at(t, a, p, n);
     if (term.value <= 0.0) continue;
     const double f = w * term.dv;
@@ -175,6 +178,13 @@ __global__ void triplet_list_grad_kernel(Triplets t, const int64_t* tri, int64_t
     g.add(a * t.m + n, -f * term.an_share);
     if (t.swap && term.an_share < 1.0) g.add(p * t.m + n, -f * (1.0 - term.an_share));
   }
+}
+
+// x *= 1 / (the number of counted terms), read on the device: the mean's scale, applied after the
+// backward pass (which is linear in dLoss/dS) so that the host need not know it first.
+__global__ void scale_by_count_kernel(float* x, int64_t count, const Totals* totals) {
+  const double f = totals->a > 0 ? 1.0 / static_cast<double>(totals->a) : 0.0;
+  for (int64_t k = global_thread(); k < count; k += global_stride()) x[k] = static_cast<float>(x[k] * f);
 }
 
 __global__ void fixed_to_float_kernel(FixedGrad g, int64_t count, float* G) {
@@ -239,6 +249,39 @@ void triplet_margin_loss_on(BatchCall& call, const irk_distance& dist, const irk
     }
     sum_rows(s, row_sum.get(), row_nonzero.get(), row_triplets.get(), b.n, totals.get());
   }
+  // dLoss/dS without the mean's 1 / nonzero, the backward, then the scale, all queued: one sync
+  // brings the totals, the swap check and the gradient check back together.
+  const double w = math::dmargin_dx(D.inverted);  // dv/dap per counted term, before the mean
+  Scratch<float> G(s, b.n * b.m);
+  if (listed) {
+    Scratch<unsigned long long> fixed(s, b.n * b.m);
+    Scratch<float> nonfinite(s, b.n * b.m);
+    fixed.zero();
+    nonfinite.zero();
+    const FixedGrad g{fixed.get(), nonfinite.get(), fixed_scale(triplets, w)};
+    if (triplets > 0) {
+      triplet_list_grad_kernel<<<grid_for(triplets), kThreads, 0, s>>>(t, tuples->triplets, triplets, w, g);
+      IRK_LAUNCHED("triplet_list_grad_kernel");
+    }
+    fixed_to_float_kernel<<<grid_for(b.n * b.m), kThreads, 0, s>>>(g, b.n * b.m, G.get());
+    IRK_LAUNCHED("fixed_to_float_kernel");
+  } else {
+    G.zero();
+    triplet_grad_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(t, row_negs.get(), w, G.get());
+    IRK_LAUNCHED("triplet_grad_kernel");
+  }
+  float* grad_ref = b.self ? nullptr : out.grad_ref;
+  if (out.grad || grad_ref) distance_backward(s, dist, D, G.get(), out.grad, grad_ref);
+  for (auto [x, rows] : {std::pair<float*, int64_t>{out.grad, b.n}, std::pair<float*, int64_t>{grad_ref, b.m}}) {
+    if (!x) continue;
+    scale_by_count_kernel<<<grid_for(rows * b.d), kThreads, 0, s>>>(x, rows * b.d, totals.get());
+    IRK_LAUNCHED("scale_by_count_kernel");
+  }
+  if (b.self) zero_floats(s, out.grad_ref, b.n * b.d);
+  DeviceChecks checks(s);
+  if (out.grad) checks.gradient(out.grad, b.n, b.d, "out.grad");
+  if (grad_ref) checks.gradient(grad_ref, b.m, b.d, "out.grad_ref");
+  checks.queue();
   struct Host {
     Totals totals;
     unsigned long long swap_bad;
@@ -249,7 +292,10 @@ void triplet_margin_loss_on(BatchCall& call, const irk_distance& dist, const irk
   copy_to_host(s, &h.swap_bad, swap_bad.get(), 1);
   if (!listed) triplets = h.totals.b;
 
-  if (triplets == 0) return finish_loss(s, dist, b, D, 0.0, nullptr, out);  // PML: no triplets, zero loss
+  if (triplets == 0) {  // PML: no triplets, zero loss
+    store_loss(s, b, 0.0, false, out);
+    return;
+  }
   if (swap && h.swap_bad != ULLONG_MAX) {
     const int64_t at = static_cast<int64_t>(h.swap_bad);
     int64_t p = at % b.m;  // labels: the flat index a * m + p
@@ -257,26 +303,12 @@ void triplet_margin_loss_on(BatchCall& call, const irk_distance& dist, const irk
     positive_not_a_query(static_cast<long long>(p), static_cast<long long>(b.n));
   }
   const int64_t nonzero = h.totals.a;
-  if (nonzero == 0) return finish_loss(s, dist, b, D, 0.0, nullptr, out);
-  const double loss = h.totals.sum / static_cast<double>(nonzero);
-  const double w = math::dmargin_dx(D.inverted) / static_cast<double>(nonzero);  // dv/dap per counted term
-  Scratch<float> G(s, b.n * b.m);
-  if (listed) {
-    Scratch<unsigned long long> fixed(s, b.n * b.m);
-    Scratch<float> nonfinite(s, b.n * b.m);
-    fixed.zero();
-    nonfinite.zero();
-    const FixedGrad g{fixed.get(), nonfinite.get(), fixed_scale(triplets, w)};
-    triplet_list_grad_kernel<<<grid_for(triplets), kThreads, 0, s>>>(t, tuples->triplets, triplets, w, g);
-    IRK_LAUNCHED("triplet_list_grad_kernel");
-    fixed_to_float_kernel<<<grid_for(b.n * b.m), kThreads, 0, s>>>(g, b.n * b.m, G.get());
-    IRK_LAUNCHED("fixed_to_float_kernel");
-  } else {
-    G.zero();
-    triplet_grad_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(t, row_negs.get(), w, G.get());
-    IRK_LAUNCHED("triplet_grad_kernel");
+  if (nonzero == 0) {
+    store_loss(s, b, 0.0, false, out);
+    return;
   }
-  finish_loss(s, dist, b, D, loss, G.get(), out);
+  store_loss(s, b, h.totals.sum / static_cast<double>(nonzero), true, out);
+  checks.raise();
 }
 
 void triplet_margin_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,

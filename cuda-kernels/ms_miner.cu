@@ -230,26 +230,19 @@ void ms_mine_stats(BatchCall& call, float eps, MsStats& st) {
 }
 
 DeviceTuples ms_mine(BatchCall& call, double epsilon) {
-  const bool streamed = call.streamed();
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
   const float eps = static_cast<float>(epsilon);
   MsStats st(s, b.n);
   ms_mine_stats(call, eps, st);
   Scratch<int64_t> pos_off(s, b.n + 1), neg_off(s, b.n + 1);
-  const Scratch<int64_t>& n_pos = st.n_pos;
-  const Scratch<int64_t>& n_neg = st.n_neg;
-  const Scratch<int>& any = st.any;
-  const MsMine a{call.labelled(), eps};
-  const MsCountRows count{{}, call.labels(), eps, st.best_neg.get(), st.worst_pos.get(), st.n_pos.get(),
-                          st.n_neg.get()};
-  exclusive_scan(s, n_pos.get(), b.n, pos_off.get());
-  exclusive_scan(s, n_neg.get(), b.n, neg_off.get());
+  exclusive_scan(s, st.n_pos.get(), b.n, pos_off.get());
+  exclusive_scan(s, st.n_neg.get(), b.n, neg_off.get());
   Pinned<int64_t> totals(2);
   Pinned<int> any_h(2);
   copy_to_host_async(s, totals.get(), pos_off.get() + b.n, 1);
   copy_to_host_async(s, totals.get() + 1, neg_off.get() + b.n, 1);
-  copy_to_host(s, any_h.get(), any.get(), 2);
+  copy_to_host(s, any_h.get(), st.any.get(), 2);
   call.checks.raise();  // a deferred input check (BatchCall)
   DeviceTuples t;
   if (!any_h[0] || !any_h[1]) return t;  // PML returns nothing at all
@@ -257,13 +250,14 @@ DeviceTuples ms_mine(BatchCall& call, double epsilon) {
   t.n_second = totals[1];
   t.first.allocate(s, 2 * totals[0]);
   t.second.allocate(s, 2 * totals[1]);
-  int64_t* pos = t.first.get();
-  int64_t* neg = t.second.get();
-  if (streamed) {
-    stream_rows(s, call.T, MsFillRows{count, pos_off.get(), neg_off.get(), pos, neg});
+  if (call.streamed()) {
+    const MsCountRows count{{}, call.labels(), eps, st.best_neg.get(), st.worst_pos.get(), st.n_pos.get(),
+                            st.n_neg.get()};
+    stream_rows(s, call.T, MsFillRows{count, pos_off.get(), neg_off.get(), t.first.get(), t.second.get()});
   } else {
-    ms_fill_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, st.best_neg.get(), st.worst_pos.get(), pos_off.get(),
-                                                         neg_off.get(), pos, neg);
+    ms_fill_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(MsMine{call.labelled(), eps}, st.best_neg.get(),
+                                                         st.worst_pos.get(), pos_off.get(), neg_off.get(),
+                                                         t.first.get(), t.second.get());
     IRK_LAUNCHED("ms_fill_kernel");
   }
   return t;

@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "emulator_test_util.h"
+
 namespace {
 
 int g_failures = 0;
@@ -77,18 +79,17 @@ __global__ void index_kernel(int* out) {
   out[y * gridDim.x * blockDim.x + x] = y * 1000 + x;
 }
 
-template <class T>
-T* device_copy(const std::vector<T>& h) {
-  T* d = nullptr;
-  cudaMalloc(reinterpret_cast<void**>(&d), h.size() * sizeof(T));
-  cudaMemcpy(d, h.data(), h.size() * sizeof(T), cudaMemcpyHostToDevice);
-  return d;
-}
-template <class T>
-std::vector<T> host_copy(const T* d, size_t n) {
-  std::vector<T> h(n);
-  cudaMemcpy(h.data(), d, n * sizeof(T), cudaMemcpyDeviceToHost);
-  return h;
+// Runs `body` in a child process; true when the child died of `sig`.
+template <class F>
+bool child_dies_of(int sig, F body) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    body();
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) && WTERMSIG(status) == sig;
 }
 
 void test_block_sum() {
@@ -172,30 +173,20 @@ void test_bad_launches() {
 // Host code reading device memory dies (as it would on a GPU machine), in a child process.
 void test_host_read_faults() {
   int* d = device_copy(std::vector<int>(4, 7));
-  const pid_t pid = fork();
-  if (pid == 0) {
+  EXPECT(child_dies_of(SIGSEGV, [&] {
     volatile int v = d[1];
     (void)v;
-    _exit(0);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  EXPECT(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+  }));
   EXPECT(host_copy(d, 4)[1] == 7);  // through cudaMemcpy it reads fine
   cudaFree(d);
 }
 
 // A kernel that writes past an allocation stops the program (its neighbour may be corrupt).
 void test_overflow_stops() {
-  const pid_t pid = fork();
-  if (pid == 0) {
+  EXPECT(child_dies_of(SIGABRT, [] {
     int* d = device_copy(std::vector<int>(4, 0));
     overflow_kernel<<<1, 1, 0, nullptr>>>(d, 4);
-    _exit(0);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  EXPECT(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+  }));
 }
 
 }  // namespace

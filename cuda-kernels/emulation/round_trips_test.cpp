@@ -9,19 +9,12 @@
 #include <random>
 #include <vector>
 
+#include "emulator_test_util.h"
 #include "irkit/irkit.h"
 
 namespace {
 
 int g_failures = 0;
-
-template <class T>
-T* device_copy(const std::vector<T>& h) {
-  T* d = nullptr;
-  cudaMalloc(reinterpret_cast<void**>(&d), h.size() * sizeof(T));
-  cudaMemcpy(d, h.data(), h.size() * sizeof(T), cudaMemcpyHostToDevice);
-  return d;
-}
 
 // The call must succeed and wait at most `allowed` times.
 void expect_waits(const char* what, long allowed, const std::function<irk_status()>& call) {
@@ -79,6 +72,20 @@ int main() {
   // the device after the backward).
   expect_waits("irk_batch_hard_triplet_loss", 2, [&] {
     return irk_batch_hard_triplet_loss(ctx, &b, &cos, 0.05, 0, 0, nullptr, &out);
+  });
+
+  // Labels check, then the loss and the gradient check in one sync.
+  const int64_t classes = n / 4;
+  std::vector<float> w(static_cast<size_t>(d * classes));
+  for (float& v : w) v = normal(rng);
+  float* dw = device_copy(w);
+  float* gw = device_copy(std::vector<float>(w.size()));
+  irk_loss_out cls_out{loss, grad, nullptr, gw};
+  expect_waits("irk_cosface_loss", 2, [&] {
+    return irk_cosface_loss(ctx, dx, dl, n, d, dw, classes, nullptr, 0.35, 64, &cls_out);
+  });
+  expect_waits("irk_proxy_anchor_loss", 2, [&] {
+    return irk_proxy_anchor_loss(ctx, dx, dl, n, d, dw, classes, nullptr, 0.1, 32, &cls_out);
   });
 
   irk_mined_destroy(mined);

@@ -33,8 +33,9 @@ __device__ DevRowPick side_pick(const float* s, int64_t m, bool use_max, const m
   }, shi, shp);
 }
 
-__global__ void __launch_bounds__(kThreads) beh_rows_kernel(Beh h, int64_t* pos_idx, int* pos_keep, int64_t* neg_idx,
-                                                            int* neg_keep) {
+// picks[a], picks[n + a]: the positive's index and whether it is kept; picks[2n + a], picks[3n + a]:
+// the negative's (one buffer: one copy back).
+__global__ void __launch_bounds__(kThreads) beh_rows_kernel(Beh h, int64_t n, int64_t* picks) {
   __shared__ int64_t shi[kThreads];
   __shared__ Pick shp[kThreads];
   const int64_t a = blockIdx.x;
@@ -54,10 +55,10 @@ __global__ void __launch_bounds__(kThreads) beh_rows_kernel(Beh h, int64_t* pos_
     if (h.ns != IRK_STRATEGY_ALL) N = side_pick(s, m, h.neg_max, h.nr, false, 0.f, n_ok, shi, shp);
   }
   if (threadIdx.x == 0) {
-    pos_idx[a] = P.index;
-    pos_keep[a] = P.keep;
-    neg_idx[a] = N.index;
-    neg_keep[a] = N.keep;
+    picks[a] = P.index;
+    picks[n + a] = P.keep;
+    picks[2 * n + a] = N.index;
+    picks[3 * n + a] = N.keep;
   }
 }
 
@@ -72,25 +73,24 @@ struct LabelKeep {
 void batch_easy_hard_miner(const irk_context& ctx, const Batch& batch, const irk_distance& dist,
                            irk_strategy pos_strategy, irk_strategy neg_strategy, const math::ValueRange& pos_range,
                            const math::ValueRange& neg_range, irk_mined& out) {
-  BatchCall call(ctx, batch, dist, nullptr, CallKind::kMiner);
+  BatchCall call(ctx, batch, dist, nullptr, CallKind::kMiner, true);
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
   const LabelledMatrix L = call.labelled();
   const bool pos_all = pos_strategy == IRK_STRATEGY_ALL, neg_all = neg_strategy == IRK_STRATEGY_ALL;
   const Beh h{L, pos_strategy, neg_strategy, math::beh_pos_uses_max(pos_strategy, L.inv),
               math::beh_neg_uses_max(neg_strategy, L.inv), pos_range, neg_range};
-  Scratch<int64_t> pos_idx(s, b.n), neg_idx(s, b.n);
-  Scratch<int> pos_keep(s, b.n), neg_keep(s, b.n);
-  beh_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(h, pos_idx.get(), pos_keep.get(), neg_idx.get(),
-                                                       neg_keep.get());
+  Scratch<int64_t> picks(s, 4 * b.n);
+  beh_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(h, b.n, picks.get());
   IRK_LAUNCHED("beh_rows_kernel");
   const size_t n = static_cast<size_t>(b.n);
-  std::vector<int64_t> pi(n), ni(n);
-  std::vector<int> pk(n), nk(n);
-  copy_to_host_async(s, pi.data(), pos_idx.get(), b.n);
-  copy_to_host_async(s, ni.data(), neg_idx.get(), b.n);
-  copy_to_host_async(s, pk.data(), pos_keep.get(), b.n);
-  copy_to_host(s, nk.data(), neg_keep.get(), b.n);
+  std::vector<int64_t> host(4 * n);
+  copy_to_host(s, host.data(), picks.get(), 4 * b.n);
+  call.checks.raise();  // a deferred input check (BatchCall)
+  const int64_t* pi = host.data();
+  const int64_t* pk = pi + n;
+  const int64_t* ni = pi + 2 * n;
+  const int64_t* nk = pi + 3 * n;
   std::vector<int64_t> pp, nn;
   for (int64_t a = 0; a < b.n; ++a) {
     const size_t at = static_cast<size_t>(a);
@@ -102,11 +102,11 @@ void batch_easy_hard_miner(const irk_context& ctx, const Batch& batch, const irk
   if (pos_all || neg_all) {
     std::vector<int64_t> ap, an;
     if (pos_all && neg_all)
-      collect_pairs(s, b.n, b.m, LabelKeep{L, true}, LabelKeep{L, false}, ap, an);
+      collect_pairs(s, b.n, b.m, LabelKeep{L, true}, LabelKeep{L, false}, ap, an, nullptr);
     else if (pos_all)
-      collect_pairs(s, b.n, b.m, LabelKeep{L, true}, KeepNone{}, ap, an);
+      collect_pairs(s, b.n, b.m, LabelKeep{L, true}, KeepNone{}, ap, an, nullptr);
     else
-      collect_pairs(s, b.n, b.m, KeepNone{}, LabelKeep{L, false}, ap, an);
+      collect_pairs(s, b.n, b.m, KeepNone{}, LabelKeep{L, false}, ap, an, nullptr);
     if (pos_all) pp = std::move(ap);
     if (neg_all) nn = std::move(an);
   }

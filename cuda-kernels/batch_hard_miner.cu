@@ -127,12 +127,13 @@ DeviceTuples batch_hard_mine(BatchCall& call) {
   exclusive_scan(s, counts.get(), b.n, off.get());
   DeviceTuples t;
   t.kind = IRK_TUPLES_TRIPLETS;
-  copy_to_host(s, &t.n_first, off.get() + b.n, 1);
+  int64_t count = 0;
+  copy_to_host(s, &count, off.get() + b.n, 1);
   call.checks.raise();  // a deferred input check (BatchCall)
-  t.first.allocate(s, 3 * t.n_first);
-  if (t.n_first > 0) {
+  t.allocate(s, count, 0);
+  if (count > 0) {
     compact_triplets_kernel<<<grid_for(b.n), kThreads, 0, s>>>(off.get(), pick_pos.get(), pick_neg.get(), b.n,
-                                                                t.first.get());
+                                                                t.first());
     IRK_LAUNCHED("compact_triplets_kernel");
   }
   return t;

@@ -1,8 +1,9 @@
 // The start every twin that takes an irk_batch shares, so that a kernel file reads as: set up the
 // call, run its own kernel(s), finish (loss_common.cuh). BatchCall makes the context's device
 // current, takes its stream, widens 16-bit embeddings (widen.cuh), checks the inputs on the
-// device and waits for the verdict (device_checks.cuh), then computes the distance matrix, or for
-// a streamed call (stream.cuh) only prepares the operands its tiles are computed from.
+// device (device_checks.cuh: waited for, or deferred to the call's first sync), then computes the
+// distance matrix, or for a streamed call (stream.cuh) only prepares the operands its tiles are
+// computed from.
 #pragma once
 #include <cstdint>
 
@@ -33,10 +34,11 @@ enum class CallKind {
 };
 
 struct BatchCall {
-  // Checks the batch and, when given, the tuples' index ranges (one stream sync), then computes
-  // the [n x m] distance matrix (kStreamed: prepares its tiles, in T). A miner, which reads no
-  // caller's indices, may pass defer_checks: the verdict then comes back with the call's first
-  // sync of its own, after which it must call checks.raise() (NaN rows only make NaN values).
+  // Checks the batch and, when given, the tuples' index ranges, then computes the [n x m]
+  // distance matrix (kStreamed: prepares its tiles, in T). With defer_checks and no tuples (no
+  // caller's indices to read, and NaN rows only make NaN values) the verdict comes back with the
+  // call's first sync of its own, after which the call must call checks.raise(); else this waits
+  // for it (one stream sync).
   BatchCall(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,
             CallKind kind, bool defer_checks = false);
   BatchCall(const BatchCall&) = delete;

@@ -55,21 +55,19 @@ __global__ void __launch_bounds__(kThreads) circle_rows_kernel(Circ a, RowResult
   if (threadIdx.x == 0) out.store_avg_nonzero(i, loss, pairs_p, pairs_n);
 }
 
+// PML's zero-loss rule over the pair counts.
+bool circle_zero(const LossTotals& t) { return t.num_pos <= 1 && t.num_neg <= 1; }
+
 }  // namespace
 
 void circle_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,
                  double m, double gamma, const irk_loss_out& out) {
-  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss);
-  const cudaStream_t s = call.s;
-  const Batch& b = call.b;
-  const DevDist& D = call.D;
-  const Circ a{call.pair_mask(tuples), D.s, m, gamma};
-  LossRows r(s, b.n, b.m, true);
-  circle_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, r.device());
+  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss, true);
+  const Circ a{call.pair_mask(tuples), call.D.s, m, gamma};
+  LossRows r(call.s, call.b.n, call.b.m, true);
+  circle_rows_kernel<<<row_blocks(call.b.n), kThreads, 0, call.s>>>(a, r.device());
   IRK_LAUNCHED("circle_rows_kernel");
-  const LossTotals t = total(s, r, tuples);
-  if (t.num_pos <= 1 && t.num_neg <= 1) return finish_loss(s, dist, b, D, 0.0, nullptr, out);
-  finish_avg_nonzero(s, dist, b, D, r, t, 1.0, out);
+  finish_avg_nonzero(call, dist, r, tuples, 1.0, circle_zero, out);
 }
 
 }  // namespace cuda

@@ -58,15 +58,15 @@ __global__ void fill_kernel(double* w, int64_t n, double v) {
 
 }  // namespace
 
-void check_classifier_data(cudaStream_t s, const float* emb, const int64_t* labels, int64_t n, int64_t d,
+void check_classifier_data(DeviceChecks& checks, const float* emb, const int64_t* labels, int64_t n, int64_t d,
                            const float* w, int64_t w_rows, int64_t w_cols, const char* w_name, int64_t num_classes,
                            const irk_tuples* tuples) {
-  DeviceChecks checks(s);
   checks.finite_rows(emb, n, d, "emb");
   checks.finite_rows(w, w_rows, w_cols, w_name);
   checks.labels(labels, n, num_classes);
   checks.tuples(tuples, n, n);
-  checks.report();
+  if (tuples) checks.report();
+  else checks.queue();
 }
 
 void miner_weights(cudaStream_t s, const irk_tuples* t, int64_t n, double* w) {

@@ -11,10 +11,19 @@
 namespace irk {
 namespace cuda {
 
-// check_classifier_args' data checks: finite emb and weights, labels in range, tuples in range.
-void check_classifier_data(cudaStream_t s, const float* emb, const int64_t* labels, int64_t n, int64_t d,
+// check_classifier_args' data checks into `checks`: finite emb and weights, labels in range,
+// tuples in range. With tuples (indices the call reads next) it waits for the verdict; else the
+// checks stay queued for the call's one sync, after which it must call checks.raise(): until then
+// the kernels must read labels only through in_class_range.
+void check_classifier_data(DeviceChecks& checks, const float* emb, const int64_t* labels, int64_t n, int64_t d,
                            const float* w, int64_t w_rows, int64_t w_cols, const char* w_name, int64_t num_classes,
                            const irk_tuples* tuples);
+
+// A label as an index that stays in range for a bad label (class 0), which the deferred check
+// then reports.
+__device__ __forceinline__ int64_t in_class_range(int64_t label, int64_t classes) {
+  return label >= 0 && label < classes ? label : 0;
+}
 
 // w[i] = PML lmu.convert_to_weights of the tuples (all ones for NULL or empty), as float -> double.
 void miner_weights(cudaStream_t s, const irk_tuples* tuples, int64_t n, double* w);

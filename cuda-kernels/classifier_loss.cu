@@ -39,7 +39,7 @@ struct Lms {
 
 __global__ void __launch_bounds__(kThreads) lms_rows_kernel(Lms a, float* G, double* row_loss) {
   __shared__ double shd[kThreads];
-  const int64_t i = blockIdx.x, y = a.labels[i];
+  const int64_t i = blockIdx.x, y = in_class_range(a.labels[i], a.classes);
   const double cy = a.cls(i, y, nullptr);
   const double target = a.scale * math::target_cosine(a.kind, cy, a.margin);
   auto logit = [&](int64_t c) { return c == y ? target : a.scale * static_cast<double>(a.cls(i, c, nullptr)); };
@@ -74,7 +74,8 @@ void large_margin_softmax(const irk_context& ctx, const float* emb, const int64_
   DeviceScope device(ctx);
   cudaStream_t s = stream_of(ctx);
   const int64_t C = num_classes, k = sub_centers, cols = C * k;
-  check_classifier_data(s, emb, labels, n, d, W, d, cols, "W", C, tuples);
+  DeviceChecks input(s);
+  check_classifier_data(input, emb, labels, n, d, W, d, cols, "W", C, tuples);
 
   Scratch<double> mw(s, n);
   miner_weights(s, tuples, n, mw.get());
@@ -109,6 +110,7 @@ void large_margin_softmax(const irk_context& ctx, const float* emb, const int64_
   if (out.grad_weights) checks.gradient(out.grad_weights, d, cols, "out.grad_weights");
   checks.queue();
   IRK_CUDA(cudaStreamSynchronize(s));
+  input.raise();
   const double loss = t[0].sum / static_cast<double>(n);
   if (!std::isfinite(loss)) fail(IRK_ERR_INTERNAL, "loss is not finite (%g)", loss);
   checks.raise();

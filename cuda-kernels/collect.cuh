@@ -1,12 +1,13 @@
 // Pairs (i, j) chosen by two device predicates, collected row by row in column order (so they
 // land sorted): one block per row counts, a scan places the rows, the two totals come back to the
 // host (the tuple counts), one block per row writes its pairs with a block-wide scan, and the
-// pairs are copied into host vectors. Memory O(output). Used by the pair miners.
+// pairs come back to host vectors in one copy. Memory O(output). Used by the pair miners.
 #pragma once
 #include <cstdint>
 #include <vector>
 
 #include "common.cuh"
+#include "device_checks.cuh"
 
 namespace irk {
 namespace cuda {
@@ -61,10 +62,11 @@ __global__ void __launch_bounds__(kThreads) collect_fill_kernel(KeepPos kp, Keep
   }
 }
 
-// pos / neg get the [count x 2] pairs (i, j), i < n, j < m, sorted.
+// pos / neg get the [count x 2] pairs (i, j), i < n, j < m, sorted. `deferred` (BatchCall's input
+// checks, or NULL) is raised after the first sync.
 template <class KeepPos, class KeepNeg>
 void collect_pairs(cudaStream_t s, int64_t n, int64_t m, const KeepPos& kp, const KeepNeg& kn,
-                   std::vector<int64_t>& pos, std::vector<int64_t>& neg) {
+                   std::vector<int64_t>& pos, std::vector<int64_t>& neg, DeviceChecks* deferred) {
   Scratch<int64_t> np(s, n), nn(s, n), pos_off(s, n + 1), neg_off(s, n + 1);
   collect_count_kernel<<<row_blocks(n), kThreads, 0, s>>>(kp, kn, m, np.get(), nn.get());
   IRK_LAUNCHED("collect_count_kernel");
@@ -73,15 +75,19 @@ void collect_pairs(cudaStream_t s, int64_t n, int64_t m, const KeepPos& kp, cons
   Pinned<int64_t> totals(2);
   copy_to_host_async(s, totals.get(), pos_off.get() + n, 1);
   copy_to_host(s, totals.get() + 1, neg_off.get() + n, 1);
-  pos.assign(static_cast<size_t>(2 * totals[0]), 0);
-  neg.assign(static_cast<size_t>(2 * totals[1]), 0);
-  if (totals[0] == 0 && totals[1] == 0) return;
-  Scratch<int64_t> pd(s, 2 * totals[0]), nd(s, 2 * totals[1]);
-  collect_fill_kernel<<<row_blocks(n), kThreads, 0, s>>>(kp, kn, m, pos_off.get(), neg_off.get(), pd.get(), nd.get());
+  if (deferred) deferred->raise();
+  const int64_t split = 2 * totals[0], count = split + 2 * totals[1];
+  pos.clear();
+  neg.clear();
+  if (count == 0) return;
+  Scratch<int64_t> both(s, count);  // pos then neg: one copy back
+  collect_fill_kernel<<<row_blocks(n), kThreads, 0, s>>>(kp, kn, m, pos_off.get(), neg_off.get(), both.get(),
+                                                         both.get() + split);
   IRK_LAUNCHED("collect_fill_kernel");
-  copy_to_host_async(s, pos.data(), pd.get(), 2 * totals[0]);
-  copy_to_host_async(s, neg.data(), nd.get(), 2 * totals[1]);
-  IRK_CUDA(cudaStreamSynchronize(s));
+  std::vector<int64_t> all(static_cast<size_t>(count));
+  copy_to_host(s, all.data(), both.get(), count);
+  pos.assign(all.begin(), all.begin() + split);
+  neg.assign(all.begin() + split, all.end());
 }
 
 }  // namespace cuda

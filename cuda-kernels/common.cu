@@ -76,6 +76,12 @@ void sum_rows(cudaStream_t s, const double* vals, const int64_t* ca, const int64
 }
 
 void store_scalar(cudaStream_t s, float* dst, float value) {
+  cudaPointerAttributes at{};
+  IRK_CUDA(cudaPointerGetAttributes(&at, dst));
+  if (at.type == cudaMemoryTypeUnregistered || at.type == cudaMemoryTypeHost) {
+    *dst = value;
+    return;
+  }
   store_scalar_kernel<<<1, 1, 0, s>>>(dst, value);
   IRK_LAUNCHED("store_scalar_kernel");
 }

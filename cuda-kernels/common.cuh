@@ -225,7 +225,8 @@ struct Totals {
 };
 void sum_rows(cudaStream_t s, const double* vals, const int64_t* ca, const int64_t* cb, int64_t n, Totals* out);
 
-// Writes a float scalar to device memory in stream order (no host buffer to keep alive).
+// Writes a float scalar the host computed (a loss) to `dst`: device memory in stream order (no host
+// buffer to keep alive), host memory at once (the caller then needs no copy back).
 void store_scalar(cudaStream_t s, float* dst, float value);
 
 }  // namespace cuda

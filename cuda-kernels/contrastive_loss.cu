@@ -25,7 +25,7 @@ struct ContrastiveParts {
 void contrastive_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,
                       double pos_margin, double neg_margin, const irk_loss_out& out) {
   const bool streamed = use_streaming(batch.n, batch.m);
-  BatchCall call(ctx, batch, dist, tuples, streamed ? CallKind::kStreamed : CallKind::kLoss);
+  BatchCall call(ctx, batch, dist, tuples, streamed ? CallKind::kStreamed : CallKind::kLoss, true);
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
   const bool inv = !is_l2(dist.kind);
@@ -34,22 +34,23 @@ void contrastive_loss(const irk_context& ctx, const Batch& batch, const irk_dist
   PairMask mk{};
   if (streamed) smk = call.sparse_mask(tuples);
   else mk = call.pair_mask(tuples);
-  const PartTotals t = streamed ? part_totals_streamed(s, smk, call.T, part) : part_totals(s, mk, call.D.s, b.n, part);
-  int64_t num_pos = t.pos.b, num_neg = t.neg.b;
-  tuple_pair_counts(tuples, &num_pos, &num_neg);
-  const long long P = t.pos.a, N = t.neg.a;
-  const bool zero = (num_pos <= 1 && num_neg <= 1) || (P == 0 && N == 0);
-  const double loss = zero ? 0.0 : (P ? t.pos.sum / P : 0.0) + (N ? t.neg.sum / N : 0.0);
-  const double gp = P ? math::dmargin_dx(inv) / P : 0.0;
-  const double gn = N ? -math::dmargin_dx(inv) / N : 0.0;
-  if (streamed) {
-    const PartStreamGrad<ContrastiveParts> grad{smk, part, gp, gn};
-    return finish_streamed_loss(s, dist, b, call.T, loss, zero ? nullptr : &grad, out);
-  }
-  if (zero) return finish_loss(s, dist, b, call.D, 0.0, nullptr, out);
-  Scratch<float> G(s, b.n * b.m);
-  part_grad(s, mk, call.D.s, b.n, part, gp, gn, G.get());
-  finish_loss(s, dist, b, call.D, loss, G.get(), out);
+  PartRows r(s, b.n);
+  if (streamed) part_totals_streamed(s, smk, call.T, part, r);
+  else part_totals(s, mk, call.D.s, b.n, part, r);
+  Scratch<double> gpn(s, 2);
+  part_scales(s, r, math::dmargin_dx(inv), -math::dmargin_dx(inv), gpn.get());
+  finish_one_sync(s, b, out, &call.checks, [&] {
+    if (!streamed) return part_backward(call, dist, mk, part, gpn.get(), out);
+    const PartStreamGrad<ContrastiveParts> grad{smk, part, gpn.get()};
+    stream_backward(s, dist, call.T, grad, out.grad, b.self ? nullptr : out.grad_ref);
+  }, [&] {
+    const Totals* t = r.totals.host.get();
+    int64_t num_pos = t[0].b, num_neg = t[1].b;
+    tuple_pair_counts(tuples, &num_pos, &num_neg);
+    const long long P = t[0].a, N = t[1].a;
+    const bool zero = (num_pos <= 1 && num_neg <= 1) || (P == 0 && N == 0);
+    return LossResult{zero, (P ? t[0].sum / P : 0.0) + (N ? t[1].sum / N : 0.0)};
+  });
 }
 
 }  // namespace cuda

@@ -102,6 +102,17 @@ __global__ void col_sums_kernel(const float* C, int64_t rows, int64_t cols, floa
   }
 }
 
+// C <- C + C^T in place (square n x n): each pair (i, j), i <= j, read and written by one thread.
+__global__ void symmetrize_kernel(float* C, int64_t n) {
+  for (int64_t at = global_thread(); at < n * n; at += global_stride()) {
+    const int64_t i = at / n, j = at % n;
+    if (i > j) continue;
+    const float v = C[i * n + j] + C[j * n + i];
+    C[i * n + j] = v;
+    C[j * n + i] = v;
+  }
+}
+
 // Chain rule through x / max(|x|, eps): math::unit_backward per element.
 __global__ void __launch_bounds__(kThreads) normalize_backward_kernel(const float* g, const float* y,
                                                                       const float* norms, int64_t d, float* out) {
@@ -205,7 +216,25 @@ void distance_backward(cudaStream_t s, const irk_distance& dist, const DevDist& 
                                                      dist.power);
     IRK_LAUNCHED("chain_kernel");
   }
+  const float sign = l2 ? -1.f : 1.f;
+  const float* X = D.p.x;
+  const float* Y = D.p.y;
+  const GradTargets t(s, dist, D.p, n, m, d, D.self, dx, dy);
   Scratch<float> rsum, csum;
+  if (D.self) {
+    // dx = C X + C^T X = (C + C^T) X: one product (L2: rowsum(C + C^T) * X - (C + C^T) X).
+    symmetrize_kernel<<<grid_for(n * n), kThreads, 0, s>>>(G, n);
+    IRK_LAUNCHED("symmetrize_kernel");
+    if (l2) {
+      rsum.allocate(s, n);
+      row_sums_kernel<<<row_blocks(n), kThreads, 0, s>>>(G, n, rsum.get());
+      IRK_LAUNCHED("row_sums_kernel");
+    }
+    TileOperands op{G, n, 1, X, d, 1, n, d, n};
+    Epilogue e{t.gx, d, true, ValueArgs{}, nullptr, sign, l2 ? rsum.get() : nullptr, X, false};
+    launch_gemm(s, op, e);
+    return t.finish(s);
+  }
   if (l2) {
     if (dx) {
       rsum.allocate(s, n);
@@ -216,20 +245,16 @@ void distance_backward(cudaStream_t s, const irk_distance& dist, const DevDist& 
     col_sums_kernel<<<grid_for(m), kThreads, 0, s>>>(G, n, m, csum.get());
     IRK_LAUNCHED("col_sums_kernel");
   }
-  const float sign = l2 ? -1.f : 1.f;
-  const float* X = D.p.x;
-  const float* Y = D.p.y;
-  const GradTargets t(s, dist, D.p, n, m, d, D.self, dx, dy);
-  // gy = C^T X (L2: colsum * Y - C^T X); with self it is the first half of dx.
-  if (D.self || want_dy) {
+  // gy = C^T X (L2: colsum * Y - C^T X).
+  if (want_dy) {
     TileOperands op{G, 1, m, X, d, 1, m, d, n};
     Epilogue e{t.gy, d, true, ValueArgs{}, nullptr, sign, l2 ? csum.get() : nullptr, Y, false};
     launch_gemm(s, op, e);
   }
-  // gx = C Y (L2: rowsum * X - C Y), added to gy when self.
+  // gx = C Y (L2: rowsum * X - C Y).
   if (dx) {
     TileOperands op{G, m, 1, Y, d, 1, n, d, m};
-    Epilogue e{t.gx, d, true, ValueArgs{}, nullptr, sign, l2 ? rsum.get() : nullptr, X, D.self};
+    Epilogue e{t.gx, d, true, ValueArgs{}, nullptr, sign, l2 ? rsum.get() : nullptr, X, false};
     launch_gemm(s, op, e);
   }
   t.finish(s);

@@ -9,27 +9,32 @@
 namespace irk {
 namespace cuda {
 
+void DeviceTuples::allocate(cudaStream_t s, int64_t first_count, int64_t second_count) {
+  n_first = first_count;
+  n_second = second_count;
+  data.allocate(s, width() * n_first + 2 * n_second);
+}
+
 irk_tuples DeviceTuples::view() const {
   irk_tuples t{};
   t.kind = kind;
   if (kind == IRK_TUPLES_PAIRS) {
-    t.pos = first.get();
+    t.pos = first();
     t.n_pos = n_first;
-    t.neg = second.get();
+    t.neg = second();
     t.n_neg = n_second;
   } else {
-    t.triplets = first.get();
+    t.triplets = first();
     t.n_triplets = n_first;
   }
   return t;
 }
 
 void DeviceTuples::to_host(cudaStream_t s, irk_mined& out) const {
-  const int width = kind == IRK_TUPLES_PAIRS ? 2 : 3;
-  std::vector<int64_t> a(static_cast<size_t>(width * n_first)), b(static_cast<size_t>(2 * n_second));
-  copy_to_host_async(s, a.data(), first.get(), static_cast<int64_t>(a.size()));
-  copy_to_host_async(s, b.data(), second.get(), static_cast<int64_t>(b.size()));
-  IRK_CUDA(cudaStreamSynchronize(s));
+  const int64_t split = width() * n_first;
+  std::vector<int64_t> all(static_cast<size_t>(split + 2 * n_second));
+  copy_to_host(s, all.data(), data.get(), static_cast<int64_t>(all.size()));
+  std::vector<int64_t> a(all.begin(), all.begin() + split), b(all.begin() + split, all.end());
   if (kind == IRK_TUPLES_PAIRS) out.set_sorted_pairs(std::move(a), std::move(b));
   else out.set_sorted_triplets(std::move(a));
 }

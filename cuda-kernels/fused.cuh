@@ -11,14 +11,20 @@
 namespace irk {
 namespace cuda {
 
-// Mined tuples on the device, sorted as the CPU miners emit them; counts on the host.
+// Mined tuples on the device, sorted as the CPU miners emit them; counts on the host. Both lists
+// share one allocation, so that one copy brings them back.
 struct DeviceTuples {
   irk_tuple_kind kind = IRK_TUPLES_PAIRS;
-  Scratch<int64_t> first, second;  // pairs: pos, neg (2 per pair); triplets: first (3 each)
+  Scratch<int64_t> data;  // pairs: pos then neg (2 per pair); triplets: the first list (3 each)
   int64_t n_first = 0, n_second = 0;
 
+  // Sizes `data` for n_first tuples of the first list and n_second pairs of the second.
+  void allocate(cudaStream_t s, int64_t first_count, int64_t second_count);
+  int64_t* first() const { return data.get(); }
+  int64_t* second() const { return data.get() + width() * n_first; }
+  int width() const { return kind == IRK_TUPLES_PAIRS ? 2 : 3; }
   irk_tuples view() const;
-  // Copies them into `out`'s host vectors (waits for the stream).
+  // Copies them into `out`'s host vectors (one copy, which waits for the stream).
   void to_host(cudaStream_t s, irk_mined& out) const;
 };
 

@@ -1,10 +1,12 @@
 // The end every pair/triplet loss twin shares, as cpu/loss_common.h's run_mat_loss: the loss
 // must be finite, is written to out.loss, and the gradients come from dLoss/dS through the
-// distance backward pass (or are zero).
+// distance backward pass (or are zero). The host waits once: the means' scales are computed on the
+// device, so the backward is queued before the totals come back.
 #pragma once
 #include <cmath>
 #include <functional>
 
+#include "call_setup.cuh"
 #include "core/check.h"
 #include "device_checks.cuh"
 #include "distance.cuh"
@@ -36,10 +38,31 @@ __device__ double block_log_sum_exp(int64_t m, Term&& term, double* sh) {
   return mx + log(sum);
 }
 
-// G[i, :] *= keep[i] ? scale : 0 (PML's AvgNonZeroReducer once the count is known).
-void scale_rows(cudaStream_t s, float* G, int64_t n, int64_t m, const int64_t* keep, double scale);
-// G *= scale.
-void scale_all(cudaStream_t s, float* G, int64_t count, double scale);
+// G[i, :] *= keep[i] ? *scale : 0 (PML's AvgNonZeroReducer once the count is known; keep NULL:
+// every row), the scale read on the device.
+void scale_rows(cudaStream_t s, float* G, int64_t n, int64_t m, const int64_t* keep, const double* scale);
+
+// A mean's scale computed on the device from a count the host has not seen: coef / count, or 0
+// for a zero count. The count is *count, or `fixed` when that is >= 0 (mined tuples: the host
+// knows it).
+struct MeanScale {
+  double coef;
+  const long long* count;
+  long long fixed = -1;
+};
+// out[0] = first's scale, and out[1] = second's when given.
+void mean_scales(cudaStream_t s, double* out, const MeanScale& first, const MeanScale* second = nullptr);
+
+// Totals summed on the device (kernels read them there) and queued back to pinned memory, which
+// the host reads after the call's one sync.
+struct QueuedTotals {
+  explicit QueuedTotals(cudaStream_t s) : dev(s, 2) {}
+  void queue(cudaStream_t s) { copy_to_host_async(s, host.get(), dev.get(), 2); }
+  // The address of a device count, for MeanScale.
+  const long long* count_a(int k) const { return &dev.get()[k].a; }
+  Scratch<Totals> dev;
+  Pinned<Totals> host{2};
+};
 
 // LossRows as a kernel writes them: the block of row i writes G's row i, then its thread 0 stores
 // the row's results.
@@ -78,53 +101,53 @@ struct LossRows {
   Scratch<float> G;                    // [n x m]
   Scratch<double> loss;                // [n]
   Scratch<int64_t> counted, pos, neg;  // [n] each; counted with avg_nonzero only
-  Scratch<Totals> totals;              // what total() sums into
+  QueuedTotals totals;                 // what queue_totals sums into
 };
 
-// LossRows summed in a fixed order (one copy back to the host).
+// LossRows summed in a fixed order.
 struct LossTotals {
   double sum;         // of the row losses
   long long counted;  // rows counted (avg_nonzero), else 0
   int64_t num_pos;    // PML's pair counts for its "all(len(x) <= 1)" checks: mined tuples with
   int64_t num_neg;    // multiplicity (pairs.cuh's tuple_pair_counts), else the rows' sums
 };
-LossTotals total(cudaStream_t s, const LossRows& r, const irk_tuples* tuples);
+// Queues the sums into r.totals (dev[0]: loss and counted rows with avg_nonzero, else loss and
+// pair counts; dev[1]: the pair counts with avg_nonzero) and their copy back.
+void queue_totals(cudaStream_t s, LossRows& r);
+// After the sync: the totals queue_totals brought back.
+LossTotals read_totals(const LossRows& r, const irk_tuples* tuples);
 
-// For a loss whose dLoss/dS is final before its totals are known (MS: the scale is 1 / n): the
-// backward `backward()` (writing out.grad, out.grad_ref) is queued at once, and one stream sync
-// brings back the totals and the gradient check together. zero(t) is PML's rule for a zero loss
-// (the gradient is then zeroed); else the loss is t.sum * scale. `deferred`: input checks queued
-// earlier in the call (BatchCall), raised first after the sync. Returns the totals.
-LossTotals finish_loss_one_sync(cudaStream_t s, const Batch& b, const LossRows& r, const irk_tuples* tuples,
-                                double scale, bool (*zero)(const LossTotals&), const std::function<void()>& backward,
-                                const irk_loss_out& out, DeviceChecks* deferred = nullptr);
+// What a loss is once its totals are on the host: zero (PML's rule for a zero loss: the loss is 0
+// and the gradients are zeroed) or `value`.
+struct LossResult {
+  bool zero;
+  double value;
+};
 
-// G = dLoss/dS [n x m] on the device (overwritten), or NULL for a zero gradient.
-void finish_loss(cudaStream_t s, const irk_distance& dist, const Batch& b, const DevDist& D, double loss, float* G,
-                 const irk_loss_out& out);
+// The end every pair/triplet loss twin shares, as cpu/loss_common.h's run_mat_loss, with one host
+// wait: backward() queues dLoss/dEmbeddings into out.grad / out.grad_ref (only when one is asked
+// for) from a dLoss/dS whose scales were computed on the device; the gradient checks are queued;
+// one stream sync; then the call's deferred input checks (BatchCall's, NULL: none) are raised,
+// result() reads the totals queued before, and the loss (which must be finite) is stored, or the
+// gradients zeroed for a zero loss, or the gradient check's failure raised.
+void finish_one_sync(cudaStream_t s, const Batch& b, const irk_loss_out& out, DeviceChecks* deferred,
+                     const std::function<void()>& backward, const std::function<LossResult()>& result);
 
-// finish_loss's first half: checks the loss is finite and stores it; without a gradient to come
-// (has_grad false) zeroes grad and grad_ref. Returns has_grad.
-bool store_loss(cudaStream_t s, const Batch& b, double loss, bool has_grad, const irk_loss_out& out);
-// out.grad and (separate reference set) out.grad_ref hold no NaN/Inf: one stream sync (device_checks.cuh).
-void check_gradients(cudaStream_t s, const Batch& b, const irk_loss_out& out);
+// finish_one_sync for a loss whose dLoss/dS is final before its totals are known (MS: the scale
+// is 1 / n): zero(t) is PML's rule for a zero loss, else the loss is t.sum * scale.
+void finish_loss_one_sync(cudaStream_t s, const Batch& b, LossRows& r, const irk_tuples* tuples, double scale,
+                          bool (*zero)(const LossTotals&), const std::function<void()>& backward,
+                          const irk_loss_out& out, DeviceChecks* deferred);
 
-// finish_loss for a streamed call (stream.cuh): dLoss/dS comes from `grad` (stream_backward), or
-// NULL for a zero gradient.
-template <class Grad>
-void finish_streamed_loss(cudaStream_t s, const irk_distance& dist, const Batch& b, const StreamDist& T, double loss,
-                          const Grad* grad, const irk_loss_out& out) {
-  if (!store_loss(s, b, loss, grad != nullptr, out)) return;
-  stream_backward(s, dist, T, *grad, out.grad, b.self ? nullptr : out.grad_ref);
-  if (b.self) zero_floats(s, out.grad_ref, b.n * b.d);
-  check_gradients(s, b, out);
-}
+// finish_one_sync for LossRows under PML's AvgNonZeroReducer: G's counted rows are scaled by
+// grad_scale / (rows counted) on the device, the others zeroed, then G goes through the distance
+// backward; the loss is the counted rows' mean. zero(t) as above; no counted row is zero too.
+void finish_avg_nonzero(BatchCall& call, const irk_distance& dist, LossRows& r, const irk_tuples* tuples,
+                        double grad_scale, bool (*zero)(const LossTotals&), const irk_loss_out& out);
 
-// PML's AvgNonZeroReducer over LossRows: the loss is the mean of the counted rows' losses and G is
-// scaled by grad_scale / count on those rows, zeroed on the others; no counted row: zero loss
-// and gradient.
-void finish_avg_nonzero(cudaStream_t s, const irk_distance& dist, const Batch& b, const DevDist& D, const LossRows& r,
-                        const LossTotals& t, double grad_scale, const irk_loss_out& out);
+// Zeroes out.grad_ref for a self batch (its reference set is the batch itself) and stores the loss
+// (which must be finite); with has_grad false, zeroes the gradients too.
+void store_loss(cudaStream_t s, const Batch& b, double loss, bool has_grad, const irk_loss_out& out);
 
 }  // namespace cuda
 }  // namespace irk

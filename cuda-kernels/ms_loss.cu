@@ -158,7 +158,7 @@ void ms_loss_streamed(BatchCall& call, const irk_distance& dist, const irk_tuple
   const MsGrad grad{mk, prm, lse_p.get(), lse_n.get()};
   finish_loss_one_sync(s, b, r, tuples, prm.w, ms_zero, [&] {
     stream_backward(s, dist, call.T, grad, out.grad, b.self ? nullptr : out.grad_ref);
-  }, out);
+  }, out, &call.checks);
 }
 
 }  // namespace
@@ -176,7 +176,7 @@ void ms_loss_on(BatchCall& call, const irk_distance& dist, const irk_tuples* tup
   IRK_LAUNCHED("ms_loss_rows_kernel");
   finish_loss_one_sync(s, b, r, tuples, prm.w, ms_zero, [&] {
     distance_backward(s, dist, D, r.G.get(), out.grad, b.self ? nullptr : out.grad_ref);
-  }, out);
+  }, out, &call.checks);
 }
 
 void ms_loss_kept(BatchCall& call, const irk_distance& dist, const MsKeptPairs& kept, double alpha, double beta,
@@ -198,7 +198,7 @@ void ms_loss_kept(BatchCall& call, const irk_distance& dist, const MsKeptPairs& 
 void ms_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples, double alpha,
              double beta, double base, const irk_loss_out& out) {
   const bool streamed = use_streaming(batch.n, batch.m);
-  BatchCall call(ctx, batch, dist, tuples, streamed ? CallKind::kStreamed : CallKind::kLoss);
+  BatchCall call(ctx, batch, dist, tuples, streamed ? CallKind::kStreamed : CallKind::kLoss, true);
   ms_loss_on(call, dist, tuples, alpha, beta, base, out);
 }
 

@@ -246,18 +246,15 @@ DeviceTuples ms_mine(BatchCall& call, double epsilon) {
   call.checks.raise();  // a deferred input check (BatchCall)
   DeviceTuples t;
   if (!any_h[0] || !any_h[1]) return t;  // PML returns nothing at all
-  t.n_first = totals[0];
-  t.n_second = totals[1];
-  t.first.allocate(s, 2 * totals[0]);
-  t.second.allocate(s, 2 * totals[1]);
+  t.allocate(s, totals[0], totals[1]);
   if (call.streamed()) {
     const MsCountRows count{{}, call.labels(), eps, st.best_neg.get(), st.worst_pos.get(), st.n_pos.get(),
                             st.n_neg.get()};
-    stream_rows(s, call.T, MsFillRows{count, pos_off.get(), neg_off.get(), t.first.get(), t.second.get()});
+    stream_rows(s, call.T, MsFillRows{count, pos_off.get(), neg_off.get(), t.first(), t.second()});
   } else {
     ms_fill_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(MsMine{call.labelled(), eps}, st.best_neg.get(),
                                                          st.worst_pos.get(), pos_off.get(), neg_off.get(),
-                                                         t.first.get(), t.second.get());
+                                                         t.first(), t.second());
     IRK_LAUNCHED("ms_fill_kernel");
   }
   return t;

@@ -57,20 +57,26 @@ __global__ void __launch_bounds__(kThreads) ntxent_rows_kernel(Ntx a, RowResults
 
 void ntxent_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,
                  double temperature, const irk_loss_out& out) {
-  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss);
+  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss, true);
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
-  const DevDist& D = call.D;
-  const Ntx a{call.pair_mask(tuples), D.s, math::logit_sign(D.inverted), temperature};
+  const Ntx a{call.pair_mask(tuples), call.D.s, math::logit_sign(call.D.inverted), temperature};
   LossRows r(s, b.n, b.m, false);
   ntxent_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, r.device());
   IRK_LAUNCHED("ntxent_rows_kernel");
-  const LossTotals t = total(s, r, tuples);
-  if ((t.num_pos <= 1 && t.num_neg <= 1) || t.num_pos == 0 || t.num_neg == 0)
-    return finish_loss(s, dist, b, D, 0.0, nullptr, out);
-  const double w = 1.0 / static_cast<double>(t.num_pos);
-  scale_all(s, r.G.get(), b.n * b.m, w);
-  finish_loss(s, dist, b, D, t.sum * w, r.G.get(), out);
+  queue_totals(s, r);
+  int64_t tuple_pos = -1, unused = -1;
+  tuple_pair_counts(tuples, &tuple_pos, &unused);
+  Scratch<double> w(s, 1);
+  mean_scales(s, w.get(), MeanScale{1.0, r.totals.count_a(0), tuple_pos});
+  finish_one_sync(s, b, out, &call.checks, [&] {
+    scale_rows(s, r.G.get(), b.n, b.m, nullptr, w.get());
+    distance_backward(s, dist, call.D, r.G.get(), out.grad, b.self ? nullptr : out.grad_ref);
+  }, [&] {
+    const LossTotals t = read_totals(r, tuples);
+    const bool zero = (t.num_pos <= 1 && t.num_neg <= 1) || t.num_pos == 0 || t.num_neg == 0;
+    return LossResult{zero, t.sum * (1.0 / static_cast<double>(t.num_pos))};
+  });
 }
 
 }  // namespace cuda

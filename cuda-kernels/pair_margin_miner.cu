@@ -27,13 +27,13 @@ struct PmmKeep {
 
 void pair_margin_miner(const irk_context& ctx, const Batch& batch, const irk_distance& dist, double pos_margin,
                        double neg_margin, irk_mined& out) {
-  BatchCall call(ctx, batch, dist, nullptr, CallKind::kMiner);
+  BatchCall call(ctx, batch, dist, nullptr, CallKind::kMiner, true);
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
   const PmmKeep kp{call.labelled(), true, static_cast<float>(pos_margin)};
   const PmmKeep kn{call.labelled(), false, static_cast<float>(neg_margin)};
   std::vector<int64_t> pos, neg;
-  collect_pairs(s, b.n, b.m, kp, kn, pos, neg);
+  collect_pairs(s, b.n, b.m, kp, kn, pos, neg, &call.checks);
   out.set_sorted_pairs(std::move(pos), std::move(neg));
 }
 

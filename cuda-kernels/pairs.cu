@@ -1,7 +1,5 @@
 // Dense pair multiplicities of mined tuples, and their sorted per-row lists (see pairs.cuh).
-#include <algorithm>
 #include <utility>
-#include <vector>
 
 #include "pairs.cuh"
 
@@ -21,46 +19,59 @@ void add_counts(cudaStream_t s, const int64_t* rows, int64_t count, int w, int c
   IRK_LAUNCHED("count_kernel");
 }
 
-// Rows of `w` indices -> per-row sorted distinct columns of index `col` with their counts.
-void sparse_side(cudaStream_t s, const int64_t* dev_rows, int64_t count, int w, int col, int64_t n,
-                 Scratch<int64_t>& off, Scratch<int64_t>& cols, Scratch<int>& cnt) {
-  std::vector<int64_t> rows(static_cast<size_t>(count * w));
-  copy_to_host(s, rows.data(), dev_rows, count * w);
-  std::vector<std::pair<int64_t, int64_t>> pairs(static_cast<size_t>(count));
-  for (int64_t k = 0; k < count; ++k)
-    pairs[static_cast<size_t>(k)] = {rows[static_cast<size_t>(k * w)], rows[static_cast<size_t>(k * w + col)]};
-  std::sort(pairs.begin(), pairs.end());
-  std::vector<int64_t> h_off(static_cast<size_t>(n + 1), 0), h_cols;
-  std::vector<int> h_cnt;
-  for (size_t k = 0; k < pairs.size(); ++k) {
-    if (k > 0 && pairs[k] == pairs[k - 1]) {
-      ++h_cnt.back();
-      continue;
-    }
-    h_cols.push_back(pairs[k].second);
-    h_cnt.push_back(1);
-    ++h_off[static_cast<size_t>(pairs[k].first + 1)];
+// keys[k] = rows[k * w] * m + rows[k * w + col]: tuple k's pair in row-major order.
+__global__ void pair_keys_kernel(const int64_t* rows, int64_t count, int w, int col, int64_t m, int64_t* keys) {
+  for (int64_t k = global_thread(); k < count; k += global_stride()) keys[k] = rows[k * w] * m + rows[k * w + col];
+}
+
+// One bottom-up merge pass: sorted runs of `width` keys in `in` merged pairwise into `out`. A key
+// lands at its index in its run plus the number of keys before it in the sibling run (the even
+// run's keys go first among equals, so every slot is written once).
+__global__ void merge_pass_kernel(const int64_t* in, int64_t count, int64_t width, int64_t* out) {
+  for (int64_t i = global_thread(); i < count; i += global_stride()) {
+    const int64_t run = i / width, sib = run ^ 1, key = in[i];
+    const int64_t s0 = sib * width < count ? sib * width : count;
+    const int64_t s1 = s0 + width < count ? s0 + width : count;
+    const bool even = (run & 1) == 0;
+    const int64_t before = sorted_bound(in, s0, s1, key, !even) - s0;
+    out[(even ? run : sib) * width + (i - run * width) + before] = key;
   }
-  for (int64_t i = 0; i < n; ++i) h_off[static_cast<size_t>(i + 1)] += h_off[static_cast<size_t>(i)];
+}
+
+// off[i] = the first key of row i (keys >= i * m), for i in [0, n].
+__global__ void row_offsets_kernel(const int64_t* keys, int64_t count, int64_t n, int64_t m, int64_t* off) {
+  for (int64_t i = global_thread(); i <= n; i += global_stride()) off[i] = sorted_bound(keys, 0, count, i * m, false);
+}
+
+// One side's pairs (column `col` of rows of `w` indices) as sorted keys and row offsets.
+void sparse_side(cudaStream_t s, const int64_t* rows, int64_t count, int w, int col, int64_t n, int64_t m,
+                 Scratch<int64_t>& off, Scratch<int64_t>& keys) {
+  keys.allocate(s, count);
   off.allocate(s, n + 1);
-  cols.allocate(s, static_cast<int64_t>(h_cols.size()));
-  cnt.allocate(s, static_cast<int64_t>(h_cnt.size()));
-  copy_to_device_async(s, off.get(), h_off.data(), n + 1);
-  copy_to_device_async(s, cols.get(), h_cols.data(), static_cast<int64_t>(h_cols.size()));
-  copy_to_device_async(s, cnt.get(), h_cnt.data(), static_cast<int64_t>(h_cnt.size()));
-  IRK_CUDA(cudaStreamSynchronize(s));  // the host vectors go out of scope
+  if (count > 0) {
+    Scratch<int64_t> other(s, count);
+    pair_keys_kernel<<<grid_for(count), kThreads, 0, s>>>(rows, count, w, col, m, keys.get());
+    IRK_LAUNCHED("pair_keys_kernel");
+    for (int64_t width = 1; width < count; width *= 2) {
+      merge_pass_kernel<<<grid_for(count), kThreads, 0, s>>>(keys.get(), count, width, other.get());
+      IRK_LAUNCHED("merge_pass_kernel");
+      std::swap(keys, other);
+    }
+  }
+  row_offsets_kernel<<<grid_for(n + 1), kThreads, 0, s>>>(keys.get(), count, n, m, off.get());
+  IRK_LAUNCHED("row_offsets_kernel");
 }
 
 }  // namespace
 
-SparsePairs sparse_pairs(cudaStream_t s, const irk_tuples& t, int64_t n) {
+SparsePairs sparse_pairs(cudaStream_t s, const irk_tuples& t, int64_t n, int64_t m) {
   SparsePairs p;
   if (t.kind == IRK_TUPLES_PAIRS) {
-    sparse_side(s, t.pos, t.n_pos, 2, 1, n, p.pos_off, p.pos_col, p.pos_cnt);
-    sparse_side(s, t.neg, t.n_neg, 2, 1, n, p.neg_off, p.neg_col, p.neg_cnt);
+    sparse_side(s, t.pos, t.n_pos, 2, 1, n, m, p.pos_off, p.pos_key);
+    sparse_side(s, t.neg, t.n_neg, 2, 1, n, m, p.neg_off, p.neg_key);
   } else {
-    sparse_side(s, t.triplets, t.n_triplets, 3, 1, n, p.pos_off, p.pos_col, p.pos_cnt);
-    sparse_side(s, t.triplets, t.n_triplets, 3, 2, n, p.neg_off, p.neg_col, p.neg_cnt);
+    sparse_side(s, t.triplets, t.n_triplets, 3, 1, n, m, p.pos_off, p.pos_key);
+    sparse_side(s, t.triplets, t.n_triplets, 3, 2, n, m, p.neg_off, p.neg_key);
   }
   return p;
 }

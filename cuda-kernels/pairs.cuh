@@ -51,14 +51,24 @@ struct PairLabels {
   __device__ __forceinline__ bool is_neg(int64_t i, int64_t j) const { return xlab[i] != ylab[j]; }
 };
 
-// Mined tuples for the streaming path (stream.cuh), in O(tuples) memory: per anchor row, its
-// distinct reference columns in ascending order with their multiplicities (CSR).
+// Mined tuples for the streaming path (stream.cuh), in O(tuples) memory: each side's pairs as
+// sorted keys i * m + j (a pair mined k times appears k times), and per anchor row i the range
+// [off[i], off[i + 1]) of its keys. Built on the device (a merge sort): no host round trip.
 struct SparsePairs {
-  Scratch<int64_t> pos_off, pos_col, neg_off, neg_col;  // off: [n + 1]
-  Scratch<int> pos_cnt, neg_cnt;
+  Scratch<int64_t> pos_off, pos_key, neg_off, neg_key;  // off: [n + 1]
 };
-// Tuples already validated (indices in range); built on the host from a copy of the tuples.
-SparsePairs sparse_pairs(cudaStream_t s, const irk_tuples& t, int64_t n);
+// Tuples already validated (indices in range).
+SparsePairs sparse_pairs(cudaStream_t s, const irk_tuples& t, int64_t n, int64_t m);
+
+// The first index in [lo, hi) of sorted `a` whose key is >= key (or > key with `after`).
+__device__ __forceinline__ int64_t sorted_bound(const int64_t* a, int64_t lo, int64_t hi, int64_t key, bool after) {
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo) / 2;
+    if (a[mid] < key || (after && a[mid] == key)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 // PairMask's reading of the pairs over SparsePairs (mined) or the labels: the multiplicity of
 // (i, j) as a positive / negative.
@@ -66,36 +76,30 @@ struct SparseMask {
   const int64_t* xlab;
   const int64_t* ylab;
   bool self;
+  int64_t m;
   const int64_t* pos_off;  // NULL: from the labels
-  const int64_t* pos_col;
-  const int* pos_cnt;
+  const int64_t* pos_key;
   const int64_t* neg_off;
-  const int64_t* neg_col;
-  const int* neg_cnt;
+  const int64_t* neg_key;
 
-  // cnt of column j in row i's sorted list, else 0.
-  __device__ static int64_t find(const int64_t* off, const int64_t* col, const int* cnt, int64_t i, int64_t j) {
-    int64_t lo = off[i], hi = off[i + 1];
-    while (lo < hi) {
-      const int64_t mid = lo + (hi - lo) / 2;
-      if (col[mid] < j) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < off[i + 1] && col[lo] == j ? cnt[lo] : 0;
+  // How often key i * m + j occurs in row i's range.
+  __device__ int64_t find(const int64_t* off, const int64_t* key, int64_t i, int64_t j) const {
+    const int64_t k = i * m + j, lo = off[i], hi = off[i + 1];
+    const int64_t first = sorted_bound(key, lo, hi, k, false);
+    return first < hi && key[first] == k ? sorted_bound(key, first, hi, k, true) - first : 0;
   }
   __device__ __forceinline__ int64_t pos(int64_t i, int64_t j) const {
-    return pos_off ? find(pos_off, pos_col, pos_cnt, i, j) : (xlab[i] == ylab[j] && !(self && i == j));
+    return pos_off ? find(pos_off, pos_key, i, j) : (xlab[i] == ylab[j] && !(self && i == j));
   }
   __device__ __forceinline__ int64_t neg(int64_t i, int64_t j) const {
-    return neg_off ? find(neg_off, neg_col, neg_cnt, i, j) : (xlab[i] != ylab[j]);
+    return neg_off ? find(neg_off, neg_key, i, j) : (xlab[i] != ylab[j]);
   }
 };
 
 // Builds `sp` from the tuples (when given) and returns the mask over them or over the labels.
 inline SparseMask sparse_mask(cudaStream_t s, const Batch& b, const irk_tuples* tuples, SparsePairs& sp) {
-  if (tuples) sp = sparse_pairs(s, *tuples, b.n);
-  return SparseMask{b.xlab,          b.ylab,          b.self,          sp.pos_off.get(), sp.pos_col.get(),
-                    sp.pos_cnt.get(), sp.neg_off.get(), sp.neg_col.get(), sp.neg_cnt.get()};
+  if (tuples) sp = sparse_pairs(s, *tuples, b.n, b.m);
+  return SparseMask{b.xlab, b.ylab, b.self, b.m, sp.pos_off.get(), sp.pos_key.get(), sp.neg_off.get(), sp.neg_key.get()};
 }
 
 // Counts the tuples (when given) into `pc` and returns the mask over them or over the labels.

@@ -16,8 +16,8 @@ namespace irk {
 namespace cuda {
 namespace {
 
-__global__ void mark_classes_kernel(const int64_t* labels, int64_t n, int64_t* has) {
-  for (int64_t i = global_thread(); i < n; i += global_stride()) has[labels[i]] = 1;
+__global__ void mark_classes_kernel(const int64_t* labels, int64_t n, int64_t classes, int64_t* has) {
+  for (int64_t i = global_thread(); i < n; i += global_stride()) has[in_class_range(labels[i], classes)] = 1;
 }
 
 __global__ void __launch_bounds__(kThreads) count_classes_kernel(const int64_t* has, int64_t C, double* pos_div) {
@@ -80,13 +80,14 @@ void proxy_anchor_loss(const irk_context& ctx, const float* emb, const int64_t* 
   DeviceScope device(ctx);
   cudaStream_t s = stream_of(ctx);
   const int64_t C = num_classes;
-  check_classifier_data(s, emb, labels, n, d, proxies, C, d, "proxies", C, tuples);
+  DeviceChecks input(s);
+  check_classifier_data(input, emb, labels, n, d, proxies, C, d, "proxies", C, tuples);
 
   Scratch<double> mw(s, n), pos_div(s, 1);
   miner_weights(s, tuples, n, mw.get());
   Scratch<int64_t> has(s, C);
   has.zero();
-  mark_classes_kernel<<<grid_for(n), kThreads, 0, s>>>(labels, n, has.get());
+  mark_classes_kernel<<<grid_for(n), kThreads, 0, s>>>(labels, n, C, has.get());
   IRK_LAUNCHED("mark_classes_kernel");
   count_classes_kernel<<<1, kThreads, 0, s>>>(has.get(), C, pos_div.get());
   IRK_LAUNCHED("count_classes_kernel");
@@ -123,6 +124,7 @@ void proxy_anchor_loss(const irk_context& ctx, const float* emb, const int64_t* 
   if (out.grad_weights) checks.gradient(out.grad_weights, C, d, "out.grad_weights");
   checks.queue();
   IRK_CUDA(cudaStreamSynchronize(s));
+  input.raise();
   const double loss = t[0].sum / static_cast<double>(t[0].a) + t[1].sum / static_cast<double>(C);
   if (!std::isfinite(loss)) fail(IRK_ERR_INTERNAL, "loss is not finite (%g)", loss);
   checks.raise();

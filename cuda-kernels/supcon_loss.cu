@@ -60,22 +60,19 @@ __global__ void __launch_bounds__(kThreads) supcon_rows_kernel(Sup a, RowResults
   if (threadIdx.x == 0) out.store_avg_nonzero(i, loss, pairs_p, pairs_n);
 }
 
+// PML's zero-loss rule over the pair counts.
+bool supcon_zero(const LossTotals& t) { return (t.num_pos <= 1 && t.num_neg <= 1) || t.num_pos == 0 || t.num_neg == 0; }
+
 }  // namespace
 
 void supcon_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,
                  double temperature, const irk_loss_out& out) {
-  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss);
-  const cudaStream_t s = call.s;
-  const Batch& b = call.b;
-  const DevDist& D = call.D;
-  const Sup a{call.pair_mask(tuples), D.s, math::logit_sign(D.inverted), temperature};
-  LossRows r(s, b.n, b.m, true);
-  supcon_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, r.device());
+  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss, true);
+  const Sup a{call.pair_mask(tuples), call.D.s, math::logit_sign(call.D.inverted), temperature};
+  LossRows r(call.s, call.b.n, call.b.m, true);
+  supcon_rows_kernel<<<row_blocks(call.b.n), kThreads, 0, call.s>>>(a, r.device());
   IRK_LAUNCHED("supcon_rows_kernel");
-  const LossTotals t = total(s, r, tuples);
-  if ((t.num_pos <= 1 && t.num_neg <= 1) || t.num_pos == 0 || t.num_neg == 0)
-    return finish_loss(s, dist, b, D, 0.0, nullptr, out);
-  finish_avg_nonzero(s, dist, b, D, r, t, a.sign / temperature, out);
+  finish_avg_nonzero(call, dist, r, tuples, a.sign / temperature, supcon_zero, out);
 }
 
 }  // namespace cuda

@@ -24,22 +24,20 @@ struct TcmParts {
 void tcm_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,
               double lambda_plus, double lambda_minus, double margin_plus, double margin_minus,
               const irk_loss_out& out) {
-  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss);
+  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss, true);
   const cudaStream_t s = call.s;
-  const Batch& b = call.b;
-  const DevDist& D = call.D;
   const PairMask mk = call.pair_mask(tuples);
   const TcmParts part{static_cast<float>(margin_plus), static_cast<float>(margin_minus), margin_plus, margin_minus};
-  const PartTotals t = part_totals(s, mk, D.s, b.n, part);
-  const long long np = t.pos.a, nn = t.neg.a;
-  if (np == 0 && nn == 0) return finish_loss(s, dist, b, D, 0.0, nullptr, out);
-  const double gp = np > 0 ? -lambda_plus / static_cast<double>(np) : 0.0;
-  const double gn = nn > 0 ? lambda_minus / static_cast<double>(nn) : 0.0;
-  const double loss = (np > 0 ? lambda_plus * t.pos.sum / static_cast<double>(np) : 0.0) +
-                      (nn > 0 ? lambda_minus * t.neg.sum / static_cast<double>(nn) : 0.0);
-  Scratch<float> G(s, b.n * b.m);
-  part_grad(s, mk, D.s, b.n, part, gp, gn, G.get());
-  finish_loss(s, dist, b, D, loss, G.get(), out);
+  PartRows r(s, call.b.n);
+  part_totals(s, mk, call.D.s, call.b.n, part, r);
+  Scratch<double> gpn(s, 2);
+  part_scales(s, r, -lambda_plus, lambda_minus, gpn.get());
+  finish_one_sync(s, call.b, out, &call.checks, [&] { part_backward(call, dist, mk, part, gpn.get(), out); }, [&] {
+    const Totals* t = r.totals.host.get();
+    const long long np = t[0].a, nn = t[1].a;
+    return LossResult{np == 0 && nn == 0, (np > 0 ? lambda_plus * t[0].sum / static_cast<double>(np) : 0.0) +
+                                              (nn > 0 ? lambda_minus * t[1].sum / static_cast<double>(nn) : 0.0)};
+  });
 }
 
 }  // namespace cuda

@@ -277,7 +277,6 @@ void triplet_margin_loss_on(BatchCall& call, const irk_distance& dist, const irk
     scale_by_count_kernel<<<grid_for(rows * b.d), kThreads, 0, s>>>(x, rows * b.d, totals.get());
     IRK_LAUNCHED("scale_by_count_kernel");
   }
-  if (b.self) zero_floats(s, out.grad_ref, b.n * b.d);
   DeviceChecks checks(s);
   if (out.grad) checks.gradient(out.grad, b.n, b.d, "out.grad");
   if (grad_ref) checks.gradient(grad_ref, b.m, b.d, "out.grad_ref");
@@ -290,6 +289,7 @@ void triplet_margin_loss_on(BatchCall& call, const irk_distance& dist, const irk
   Host& h = *pinned.get();
   copy_to_host_async(s, &h.totals, totals.get(), 1);
   copy_to_host(s, &h.swap_bad, swap_bad.get(), 1);
+  call.checks.raise();  // input checks deferred to this sync (none with caller's tuples: checked first)
   if (!listed) triplets = h.totals.b;
 
   if (triplets == 0) {  // PML: no triplets, zero loss
@@ -313,7 +313,7 @@ void triplet_margin_loss_on(BatchCall& call, const irk_distance& dist, const irk
 
 void triplet_margin_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples,
                          double margin, int swap, int smooth_loss, const irk_loss_out& out) {
-  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss);
+  BatchCall call(ctx, batch, dist, tuples, CallKind::kLoss, true);
   triplet_margin_loss_on(call, dist, tuples, margin, swap, smooth_loss, out);
 }
 

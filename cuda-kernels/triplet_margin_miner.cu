@@ -72,7 +72,7 @@ __global__ void __launch_bounds__(kThreads) tmm_fill_kernel(Tmm t, const int64_t
 
 void triplet_margin_miner(const irk_context& ctx, const Batch& batch, const irk_distance& dist, double margin,
                           irk_triplet_type type, irk_mined& out) {
-  BatchCall call(ctx, batch, dist, nullptr, CallKind::kMiner);
+  BatchCall call(ctx, batch, dist, nullptr, CallKind::kMiner, true);
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
   const Tmm t{call.labelled(), type, static_cast<float>(margin)};
@@ -82,6 +82,7 @@ void triplet_margin_miner(const irk_context& ctx, const Batch& batch, const irk_
   exclusive_scan(s, counts.get(), b.n, off.get());
   int64_t total = 0;
   copy_to_host(s, &total, off.get() + b.n, 1);
+  call.checks.raise();  // a deferred input check (BatchCall)
   std::vector<int64_t> tri(static_cast<size_t>(3 * total));
   if (total > 0) {
     Scratch<int64_t> dev(s, 3 * total);

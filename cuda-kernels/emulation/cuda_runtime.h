@@ -40,6 +40,19 @@ enum cudaMemcpyKind {
   cudaMemcpyDefault = 4,
 };
 
+enum cudaMemoryType {
+  cudaMemoryTypeUnregistered = 0,
+  cudaMemoryTypeHost = 1,
+  cudaMemoryTypeDevice = 2,
+  cudaMemoryTypeManaged = 3,
+};
+struct cudaPointerAttributes {
+  cudaMemoryType type;
+  int device;
+  void* devicePointer;
+  void* hostPointer;
+};
+
 typedef struct irk_emu_stream* cudaStream_t;
 typedef struct irk_emu_event* cudaEvent_t;
 
@@ -67,6 +80,7 @@ cudaError_t cudaMallocAsync(void** p, size_t bytes, cudaStream_t s);
 cudaError_t cudaFreeAsync(void* p, cudaStream_t s);
 cudaError_t cudaMallocHost(void** p, size_t bytes);
 cudaError_t cudaFreeHost(void* p);
+cudaError_t cudaPointerGetAttributes(cudaPointerAttributes* attr, const void* p);
 cudaError_t cudaMemcpy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind);
 cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind, cudaStream_t s = nullptr);
 cudaError_t cudaMemset(void* p, int value, size_t bytes);

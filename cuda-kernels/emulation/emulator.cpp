@@ -70,6 +70,9 @@ namespace {
 cudaError_t g_last_error = cudaSuccess;
 long g_host_waits = 0;
 long g_launches = 0;
+// Whether work was queued since the last wait: a sync with nothing queued returns at once on real
+// hardware, so only a sync with something pending counts as a host wait.
+bool g_pending = false;
 // IRKIT_CUDA_EMU_TRACE=1: one stderr line per launch, memset and host wait.
 const bool g_trace = [] {
   const char* v = std::getenv("IRKIT_CUDA_EMU_TRACE");
@@ -77,6 +80,13 @@ const bool g_trace = [] {
 }();
 void trace(const char* what, const char* name) {
   if (g_trace) std::fprintf(stderr, "irkit CUDA emulator: %s %s\n", what, name);
+}
+// A host wait: `always` for a copy that itself crosses to the host, else only with work pending.
+void host_wait(const char* what, bool always) {
+  if (!always && !g_pending) return trace("idle", what);
+  ++g_host_waits;
+  g_pending = false;
+  trace("wait", what);
 }
 std::map<const char*, size_t> g_pinned;  // cudaMallocHost blocks: start -> bytes
 
@@ -436,6 +446,7 @@ void run_grid(const Config& c, const char* kernel, void (*body)(void*), void* ar
   }
   DeviceCall call;
   ++g_launches;
+  g_pending = true;
   trace("launch", kernel);
   Scheduler& s = sched();
   s.ensure(static_cast<int>(threads));
@@ -499,7 +510,7 @@ const char* cudaGetErrorString(cudaError_t err) {
   return "unknown error";
 }
 cudaError_t cudaDeviceSynchronize() {
-  ++irk_emu::g_host_waits;
+  irk_emu::host_wait("cudaDeviceSynchronize", false);
   return cudaSuccess;
 }
 
@@ -532,6 +543,16 @@ cudaError_t cudaFreeHost(void* p) {
 }
 cudaError_t cudaFreeAsync(void* p, cudaStream_t) { return cudaFree(p); }
 
+cudaError_t cudaPointerGetAttributes(cudaPointerAttributes* attr, const void* p) {
+  std::lock_guard<std::recursive_mutex> lock(irk_emu::g_mutex);
+  const bool device = irk_emu::arena().inside_allocation(p);
+  attr->type = device ? cudaMemoryTypeDevice : irk_emu::pinned(p) ? cudaMemoryTypeHost : cudaMemoryTypeUnregistered;
+  attr->device = device ? 0 : -1;
+  attr->devicePointer = device ? const_cast<void*>(p) : nullptr;
+  attr->hostPointer = device ? nullptr : const_cast<void*>(p);
+  return cudaSuccess;
+}
+
 // Device sides must lie in one device allocation, host sides outside device memory
 // (cudaMemcpyDefault: either).
 static bool copy_sides_ok(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind) {
@@ -554,16 +575,15 @@ static cudaError_t copy(void* dst, const void* src, size_t bytes, cudaMemcpyKind
   return cudaSuccess;
 }
 cudaError_t cudaMemcpy(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind) {
-  ++irk_emu::g_host_waits;
-  irk_emu::trace("wait", "cudaMemcpy");
+  irk_emu::host_wait("cudaMemcpy", true);
   return copy(dst, src, bytes, kind);
 }
 // From the device into pageable memory it returns only when done, as on real hardware.
 cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind, cudaStream_t) {
-  if (bytes > 0 && kind == cudaMemcpyDeviceToHost && !irk_emu::pinned(dst)) {
-    ++irk_emu::g_host_waits;
-    irk_emu::trace("wait", "cudaMemcpyAsync into pageable memory");
-  }
+  if (bytes > 0 && kind == cudaMemcpyDeviceToHost && !irk_emu::pinned(dst))
+    irk_emu::host_wait("cudaMemcpyAsync into pageable memory", true);
+  else if (bytes > 0)
+    irk_emu::g_pending = true;
   return copy(dst, src, bytes, kind);
 }
 cudaError_t cudaMemset(void* p, int value, size_t bytes) {
@@ -575,6 +595,7 @@ cudaError_t cudaMemset(void* p, int value, size_t bytes) {
 }
 cudaError_t cudaMemsetAsync(void* p, int value, size_t bytes, cudaStream_t) {
   ++irk_emu::g_launches;
+  irk_emu::g_pending = true;
   irk_emu::trace("memset", "");
   return cudaMemset(p, value, bytes);
 }
@@ -595,8 +616,7 @@ cudaError_t cudaStreamDestroy(cudaStream_t s) {
   return cudaSuccess;
 }
 cudaError_t cudaStreamSynchronize(cudaStream_t) {
-  ++irk_emu::g_host_waits;
-  irk_emu::trace("wait", "cudaStreamSynchronize");
+  irk_emu::host_wait("cudaStreamSynchronize", false);
   return cudaSuccess;
 }
 cudaError_t cudaEventCreate(cudaEvent_t* e) {
@@ -612,7 +632,7 @@ cudaError_t cudaEventRecord(cudaEvent_t e, cudaStream_t) {
   return cudaSuccess;
 }
 cudaError_t cudaEventSynchronize(cudaEvent_t) {
-  ++irk_emu::g_host_waits;
+  irk_emu::host_wait("cudaEventSynchronize", false);
   return cudaSuccess;
 }
 cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t start, cudaEvent_t end) {

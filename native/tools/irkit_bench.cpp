@@ -219,6 +219,11 @@ int main(int argc, char** argv) {
       irk_mined_destroy(mined);
       return;
     }
+    // irkit's own tiled product alone (no normalization): how far it is from the GEMM column.
+    const irk_distance plain_dot{IRK_DIST_DOT, 0, 1.0};
+    row("pairwise dot (irkit tiled GEMM)", [&](int r) {
+      return ok(irk_pairwise(ctx, &plain_dot, dev[r]->x.ptr(), B, nullptr, B, d, out.ptr()), "irk_pairwise");
+    });
     row("pairwise cosine", [&](int r) {
       return ok(irk_pairwise(ctx, &cos, dev[r]->x.ptr(), B, nullptr, B, d, out.ptr()), "irk_pairwise");
     });

@@ -436,6 +436,26 @@ struct DevTuples {
   }
 };
 
+// Pair k listed 1 + k % 3 times, all in reverse order (host memory): multiplicities that differ
+// between pairs, which the kernels must count, in an order they must sort themselves.
+struct Repeated {
+  std::vector<int64_t> pos, neg;
+  irk_tuples t{};
+  explicit Repeated(const irk_tuples& p) : pos(repeat(p.pos, p.n_pos)), neg(repeat(p.neg, p.n_neg)) {
+    t.kind = IRK_TUPLES_PAIRS;
+    t.pos = pos.data();
+    t.n_pos = static_cast<int64_t>(pos.size() / 2);
+    t.neg = neg.data();
+    t.n_neg = static_cast<int64_t>(neg.size() / 2);
+  }
+  static std::vector<int64_t> repeat(const int64_t* rows, int64_t count) {
+    std::vector<int64_t> v;
+    for (int64_t k = count - 1; k >= 0; --k)
+      for (int64_t r = 0; r <= k % 3; ++r) v.insert(v.end(), {rows[2 * k], rows[2 * k + 1]});
+    return v;
+  }
+};
+
 using LossFn = std::function<irk_status(const irk_context*, const irk_batch*, const irk_tuples*, irk_loss_out*)>;
 
 // Runs a loss on both (CUDA twice when `repeat`: sums must be deterministic) and compares.
@@ -742,11 +762,15 @@ void run_case(const Env& env, const Case& c, std::mt19937_64& rng) {
   check_loss(env, "ms_loss", c, in, dev, nullptr, "labels", true, ms);
   check_loss(env, "ms_loss", c, in, dev, &tp, "ms-mined pairs", true, ms);
   check_loss(env, "ms_loss", c, in, dev, &tt, "batch-hard triplets", true, ms);
+  const Repeated repeated(tp);
+  check_loss(env, "ms_loss", c, in, dev, &repeated.t, "ms-mined pairs repeated, reversed", true, ms);
   if (g_streamed) {  // the other kernel with a streaming path
     const LossFn contrastive = contrastive_fn(c);
     check_loss(env, "contrastive_loss", c, in, dev, nullptr, "labels", true, contrastive);
     check_loss(env, "contrastive_loss", c, in, dev, &tp, "ms-mined pairs", true, contrastive);
     check_loss(env, "contrastive_loss", c, in, dev, &tt, "batch-hard triplets", true, contrastive);
+    check_loss(env, "contrastive_loss", c, in, dev, &repeated.t, "ms-mined pairs repeated, reversed", true,
+               contrastive);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::printf("# %s streamed: %.1f s\n", label_of(c).c_str(), secs);
     return;
@@ -832,6 +856,31 @@ void check_bad_inputs(const Env& env, std::mt19937_64& rng) {
     irk_loss_out o = out(g);
     return irk_batch_hard_triplet_loss(x, g ? &db : &hb, &c.dist, 0.05, 0, 0, mined.h, &o);
   });
+  // The losses whose CUDA twins defer the input check to their one sync.
+  using PairLoss = std::function<irk_status(const irk_context*, const irk_batch*, irk_loss_out*)>;
+  const std::pair<const char*, PairLoss> deferred[] = {
+      {"contrastive_loss NaN row", [&](const irk_context* x, const irk_batch* b, irk_loss_out* o) {
+         return irk_contrastive_loss(x, b, &c.dist, nullptr, 1, 0, o);
+       }},
+      {"ntxent_loss NaN row", [&](const irk_context* x, const irk_batch* b, irk_loss_out* o) {
+         return irk_ntxent_loss(x, b, &c.dist, nullptr, 0.07, o);
+       }},
+      {"supcon_loss NaN row", [&](const irk_context* x, const irk_batch* b, irk_loss_out* o) {
+         return irk_supcon_loss(x, b, &c.dist, nullptr, 0.1, o);
+       }},
+      {"circle_loss NaN row", [&](const irk_context* x, const irk_batch* b, irk_loss_out* o) {
+         return irk_circle_loss(x, b, &c.dist, nullptr, 0.4, 80, o);
+       }},
+      {"tcm_loss NaN row", [&](const irk_context* x, const irk_batch* b, irk_loss_out* o) {
+         return irk_tcm_loss(x, b, &c.dist, nullptr, 1, 1, 0.9, 0.5, o);
+       }},
+  };
+  for (const auto& [what, fn] : deferred) {
+    both(what, [&](const irk_context* x, bool g) {
+      irk_loss_out o = out(g);
+      return fn(x, g ? &db : &hb, &o);
+    });
+  }
   // Clean embeddings, a bad tuple index.
   Inputs ok = make_inputs(c.n, c.d, c.mpc, c.m, c.exact, rng);
   DevInputs dok(ok);
@@ -855,6 +904,24 @@ void check_bad_inputs(const Env& env, std::mt19937_64& rng) {
     return irk_cosface_loss(x, g ? dok.x.ptr() : ok.x.data(), g ? dlab.ptr() : lab.data(), c.n, c.d,
                             g ? dW.ptr() : W.data(), 3, nullptr, 0.35, 64, &o);
   });
+  // Labels far out of range: the CUDA twins read labels as indices before their deferred check
+  // reports them, so they must keep those reads in range (the emulator stops a stray write).
+  for (const int64_t bad : {int64_t{-5}, int64_t{1} << 40}) {
+    const std::string what = "proxy_anchor_loss label " + std::to_string(bad);
+    both(what.c_str(), [&](const irk_context* x, bool g) {
+      std::vector<float> P(static_cast<size_t>(3 * c.d), 0.5f);
+      static Dev<float> dP;
+      dP = Dev<float>(P);
+      std::vector<int64_t> lab(ok.xl);
+      for (int64_t& l : lab) l %= 3;
+      lab[11] = bad;
+      static Dev<int64_t> dlab;
+      dlab = Dev<int64_t>(lab);
+      irk_loss_out o = out(g);
+      return irk_proxy_anchor_loss(x, g ? dok.x.ptr() : ok.x.data(), g ? dlab.ptr() : lab.data(), c.n, c.d,
+                                   g ? dP.ptr() : P.data(), 3, nullptr, 0.1, 32, &o);
+    });
+  }
   both("triplet_margin_loss triplet index out of range", [&](const irk_context* x, bool g) {
     irk_tuples t{IRK_TUPLES_TRIPLETS, nullptr, 0, nullptr, 0, g ? dtrip.ptr() : trip.data(), 2};
     irk_loss_out o = out(g);

@@ -180,7 +180,9 @@ IRK_API irk_status irk_pair_margin_miner(const irk_context* ctx, const irk_batch
                                          double neg_margin, irk_mined* out);
 
 /* ---------------------------------------------------------------- losses */
-/* Where a loss writes. `loss` [1] is required. `grad` [n x d] = dLoss/dEmb and `grad_ref`
+/* Where a loss writes. `loss` [1] is required; for a CUDA context it may be device memory
+ * (written in stream order) or host memory (written before the call returns, which saves the
+ * caller a copy back). `grad` [n x d] = dLoss/dEmb and `grad_ref`
  * [m x d] = dLoss/dRefEmb may be NULL (not computed). `grad_weights` has the weight's shape
  * (classifier and proxy losses only; may be NULL). Gradients are overwritten, not accumulated. */
 typedef struct irk_loss_out {

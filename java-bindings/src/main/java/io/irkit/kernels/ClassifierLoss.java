@@ -90,11 +90,11 @@ public abstract class ClassifierLoss {
   private float run(Context ctx, FloatPointer x, LongPointer y, long n, FloatPointer w, MinedTuples tuples,
       FloatPointer grad, FloatPointer gradW, Tensor like) {
     try (MinedTuples.Native t = tuples == null ? null : tuples.toNative(ctx, like);
-        LossScalar value = new LossScalar(ctx, like);
+        FloatPointer value = new FloatPointer(1);  // host memory, on CUDA too: no copy back
         irk_loss_out out = new irk_loss_out()) {
-      out.loss(value.pointer()).grad(grad).grad_weights(gradW);
+      out.loss(value).grad(grad).grad_weights(gradW);
       NativeStatus.check(invoke(ctx.handle(), x, y, n, embeddingSize, w, t == null ? null : t.tuples, out));
-      return value.value();
+      return value.get();
     }
   }
 

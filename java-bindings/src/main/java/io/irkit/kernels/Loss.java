@@ -102,11 +102,11 @@ public abstract class Loss {
   private float run(Context ctx, NativeBatch b, MinedTuples tuples, FloatPointer grad, FloatPointer gradRef, Tensor like) {
     try (MinedTuples.Native t = tuples == null ? null : tuples.toNative(ctx, like);
         irk_distance dist = distance.toNative();
-        LossScalar value = new LossScalar(ctx, like);
+        FloatPointer value = new FloatPointer(1);  // host memory, on CUDA too: no copy back
         irk_loss_out out = new irk_loss_out()) {
-      out.loss(value.pointer()).grad(grad).grad_ref(gradRef);
+      out.loss(value).grad(grad).grad_ref(gradRef);
       NativeStatus.check(invoke(ctx.handle(), b.batch, dist, t == null ? null : t.tuples, out));
-      return value.value();
+      return value.get();
     }
   }
 
@@ -119,11 +119,11 @@ public abstract class Loss {
 
   private float runFused(Fused f, Context ctx, NativeBatch b, FloatPointer grad, FloatPointer gradRef, Tensor like) {
     try (irk_distance dist = distance.toNative();
-        LossScalar value = new LossScalar(ctx, like);
+        FloatPointer value = new FloatPointer(1);  // host memory, on CUDA too: no copy back
         irk_loss_out out = new irk_loss_out()) {
-      out.loss(value.pointer()).grad(grad).grad_ref(gradRef);
+      out.loss(value).grad(grad).grad_ref(gradRef);
       NativeStatus.check(f.invoke(ctx.handle(), b.batch, dist, out));
-      return value.value();
+      return value.get();
     }
   }
 

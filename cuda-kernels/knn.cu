@@ -47,6 +47,8 @@ __global__ void __launch_bounds__(kTileThreads) knn_partial_kernel(Knn a) {
   const bool owner = threadIdx.x < kTile && q < a.n;  // the thread that keeps query q's heap
   const int64_t slot = (owner ? q : 0) * a.parts + part;
   Heap heap{a.part_key + slot * a.k, a.part_idx + slot * a.k, a.k, 0};
+  float worst_key = INFINITY;
+  int64_t worst_idx = 0;
   const TileOperands op{a.a, a.d, 1, a.y, 1, a.d, a.n, r_hi, a.d};
   const int tr = threadIdx.x / 16, tc = threadIdx.x % 16;
   for (int64_t c0 = r_lo; c0 < r_hi; c0 += kTile) {
@@ -67,7 +69,12 @@ __global__ void __launch_bounds__(kTileThreads) knn_partial_kernel(Knn a) {
       for (int64_t cj = 0; cj < nc; ++cj) {
         const int64_t j = c0 + cj;
         if (a.self && j == q) continue;
-        heap.offer(keys[threadIdx.x][cj], j);
+        const float key = keys[threadIdx.x][cj];
+        // A full heap's root (its worst entry), kept in registers: most candidates are turned
+        // away without the heap's global memory (offer would compare with the same root).
+        if (heap.size == heap.cap && !math::ranks_before(key, j, worst_key, worst_idx)) continue;
+        heap.offer(key, j);
+        if (heap.size == heap.cap) worst_key = heap.key[0], worst_idx = heap.idx[0];
       }
     }
     __syncthreads();

@@ -653,6 +653,36 @@ void check_new_losses(const Env& env, const Case& c, const Inputs& in, const Dev
 }
 
 // Classifier and proxy losses: W [d x C*k] (or proxies [C x d]) drawn here, C from the labels.
+// ArcFace's gradient is singular where a target cosine is +-1 (d acos / d cos; PML's is inf there
+// too), so near it float32 and double land on either side: a finite gradient on one twin, a
+// refused call on the other. Nudges the weight columns that some row's target comes within 1e-4
+// of, under both layouts the checks read W in: [d x C] (cosface, arcface, normsoftmax) and
+// [d x C k] (subcenter).
+void keep_targets_off_unit_cosines(const Inputs& in, std::vector<float>& W, int64_t C, int64_t k,
+                                   std::mt19937_64& rng) {
+  std::normal_distribution<float> nudge(0.f, 0.05f);
+  for (int round = 0; round < 100; ++round) {
+    bool moved = false;
+    for (const int64_t cols : {C, C * k}) {
+      const int64_t per_class = cols / C;
+      for (int64_t i = 0; i < in.n; ++i) {
+        for (int64_t j = 0; j < per_class; ++j) {
+          const int64_t c = in.xl[static_cast<size_t>(i)] * per_class + j;
+          double xy = 0.0, xx = 0.0, ww = 0.0;
+          for (int64_t t = 0; t < in.d; ++t) {
+            const double x = in.x[static_cast<size_t>(i * in.d + t)], w = W[static_cast<size_t>(t * cols + c)];
+            xy += x * w, xx += x * x, ww += w * w;
+          }
+          if (xx == 0.0 || ww == 0.0 || std::fabs(xy) / std::sqrt(xx * ww) < 1.0 - 1e-4) continue;
+          for (int64_t t = 0; t < in.d; ++t) W[static_cast<size_t>(t * cols + c)] += nudge(rng);
+          moved = true;
+        }
+      }
+    }
+    if (!moved) return;
+  }
+}
+
 void check_classifiers(const Env& env, const Case& c, const Inputs& in, const DevInputs& dev, const irk_tuples& tp,
                        std::mt19937_64& rng) {
   if (in.n > 2048) return;  // the CPU twin's cost grows as n * C * d
@@ -662,6 +692,7 @@ void check_classifiers(const Env& env, const Case& c, const Inputs& in, const De
   const int64_t k = 3;
   std::vector<float> W(static_cast<size_t>(in.d * C * k));
   for (float& v : W) v = normal(rng);
+  keep_targets_off_unit_cosines(in, W, C, k, rng);
   Dev<float> dW(W);
   DevTuples dt(tp);
   const size_t gn = static_cast<size_t>(in.n * in.d);

@@ -12,23 +12,35 @@ namespace {
 
 constexpr double kNormEps = dmath::kNormEps;  // as cpu/distance.cpp's normalize_backward sees it
 
-// One thread per row, as cpu/distance.cpp: F.normalize (torch_norm2), then for the cdist matmul
-// form -2 x and torch_sum_squares of the row as used.
-__global__ void prepare_rows_kernel(const float* x, int64_t rows, int64_t d, bool normalize, float* xn, float* norms,
-                                    float* xm2, float* sq) {
-  for (int64_t i = global_thread(); i < rows; i += global_stride()) {
+// One block per row, as cpu/distance.cpp: F.normalize (torch_norm2: its 8 lanes on 8 threads, the
+// fold on one), then for the cdist matmul form -2 x and torch_sum_squares of the row as used (one
+// thread: its cascade order is serial).
+constexpr int kPrepareThreads = 128;
+__global__ void __launch_bounds__(kPrepareThreads) prepare_rows_kernel(const float* x, int64_t rows, int64_t d,
+                                                                       bool normalize, float* xn, float* norms,
+                                                                       float* xm2, float* sq) {
+  __shared__ float lanes[8];
+  __shared__ float denom;
+  for (int64_t i = blockIdx.x; i < rows; i += gridDim.x) {
     const float* r = x + i * d;
     if (normalize) {
-      const float norm = dmath::torch_norm2(r, d);
-      const float denom = dmath::normalize_denom(norm);
-      norms[i] = norm;
+      if (threadIdx.x < 8) lanes[threadIdx.x] = dmath::torch_norm2_lane(r, d, static_cast<int>(threadIdx.x));
+      __syncthreads();
+      if (threadIdx.x == 0) {
+        const float norm = dmath::torch_norm2_finish(lanes, r, d);
+        norms[i] = norm;
+        denom = dmath::normalize_denom(norm);
+      }
+      __syncthreads();
       float* o = xn + i * d;
-      for (int64_t k = 0; k < d; ++k) o[k] = r[k] / denom;
+      for (int64_t k = threadIdx.x; k < d; k += blockDim.x) o[k] = r[k] / denom;
       r = o;
+      __syncthreads();  // the row is written before thread 0 sums it
     }
-    if (sq) sq[i] = dmath::torch_sum_squares(r, d);
+    if (sq && threadIdx.x == 0) sq[i] = dmath::torch_sum_squares(r, d);
     if (xm2)
-      for (int64_t k = 0; k < d; ++k) xm2[i * d + k] = -2.f * r[k];
+      for (int64_t k = threadIdx.x; k < d; k += blockDim.x) xm2[i * d + k] = -2.f * r[k];
+    __syncthreads();  // lanes and denom are free for the next row
   }
 }
 
@@ -143,9 +155,11 @@ void prepare_one(cudaStream_t s, const irk_distance& dist, bool cdist_mm, const 
     if (xm2) xm2->allocate(s, rows * d);
   }
   float* xm2_p = xm2 ? xm2->get() : nullptr;
-  prepare_rows_kernel<<<grid_for(rows), kThreads, 0, s>>>(x, rows, d, dist.normalize != 0, xn.get(), norms.get(),
-                                                          xm2_p, sq.get());
-  IRK_LAUNCHED("prepare_rows_kernel");
+  if (rows > 0) {
+    prepare_rows_kernel<<<row_blocks(rows), kPrepareThreads, 0, s>>>(x, rows, d, dist.normalize != 0, xn.get(),
+                                                                      norms.get(), xm2_p, sq.get());
+    IRK_LAUNCHED("prepare_rows_kernel");
+  }
   if (dist.normalize) *used = xn.get();
   *used_norms = norms.get();
   if (used_xm2) *used_xm2 = xm2_p;

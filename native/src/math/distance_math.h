@@ -55,19 +55,28 @@ IRK_HD float fma_rn(float a, float b, float c) {
 constexpr float kNormEps = 1e-12f;
 
 // torch.linalg.vector_norm(x, 2) of one float row (the F.normalize norm).
-IRK_HD float torch_norm2(const float* x, int64_t d) {
-  float acc[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
-  int64_t k = 0;
-  for (; k + 8 <= d; k += 8)
-    for (int l = 0; l < 8; ++l) acc[l] = fma_rn(x[k + l], x[k + l], acc[l]);
-  float b = acc[0];
-  for (int l = 1; l < 8; ++l) b = b + acc[l];
+// One of its 8 lanes: the fused squares of x[l], x[l + 8], ... over the whole 8-blocks, in order.
+IRK_HD float torch_norm2_lane(const float* x, int64_t d, int l) {
+  float acc = 0.f;
+  for (int64_t k = 0; k + 8 <= d; k += 8) acc = fma_rn(x[k + l], x[k + l], acc);
+  return acc;
+}
+// The lanes folded left to right, then the d % 8 tail, then the square root.
+IRK_HD float torch_norm2_finish(const float* lanes, const float* x, int64_t d) {
+  float b = lanes[0];
+  for (int l = 1; l < 8; ++l) b = b + lanes[l];
+  int64_t k = d / 8 * 8;
   if (d - k >= 4) {
     for (int l = 0; l < 4; ++l) b = mul_add_rn(x[k + l], x[k + l], b);
     k += 4;
   }
   for (; k < d; ++k) b = fma_rn(x[k], x[k], b);
   return sqrtf(b);
+}
+IRK_HD float torch_norm2(const float* x, int64_t d) {
+  float lanes[8];
+  for (int l = 0; l < 8; ++l) lanes[l] = torch_norm2_lane(x, d, l);
+  return torch_norm2_finish(lanes, x, d);
 }
 
 IRK_HD float normalize_denom(float norm) { return norm < kNormEps ? kNormEps : norm; }

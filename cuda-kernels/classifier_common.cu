@@ -69,6 +69,18 @@ void check_classifier_data(DeviceChecks& checks, const float* emb, const int64_t
   else checks.queue();
 }
 
+void finish_classifier_loss(cudaStream_t s, DeviceChecks& input, const irk_loss_out& out, int64_t n, int64_t d,
+                            int64_t w_rows, int64_t w_cols, const std::function<double()>& loss) {
+  DeviceChecks checks(s);
+  if (out.grad) checks.gradient(out.grad, n, d, "out.grad");
+  if (out.grad_weights) checks.gradient(out.grad_weights, w_rows, w_cols, "out.grad_weights");
+  checks.queue();
+  IRK_CUDA(cudaStreamSynchronize(s));
+  input.raise();
+  store_finite_loss(s, out.loss, loss());
+  checks.raise();
+}
+
 void miner_weights(cudaStream_t s, const irk_tuples* t, int64_t n, double* w) {
   if (t == nullptr) {
     fill_kernel<<<grid_for(n), kThreads, 0, s>>>(w, n, 1.0);

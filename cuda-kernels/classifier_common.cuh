@@ -3,6 +3,7 @@
 // double, as the CPU), and the backward pass through a normalized weight matrix.
 #pragma once
 #include <cstdint>
+#include <functional>
 
 #include "common.cuh"
 #include "device_checks.cuh"
@@ -24,6 +25,13 @@ void check_classifier_data(DeviceChecks& checks, const float* emb, const int64_t
 __device__ __forceinline__ int64_t in_class_range(int64_t label, int64_t classes) {
   return label >= 0 && label < classes ? label : 0;
 }
+
+// The end both twins share, with one host wait: the gradient checks of out.grad [n x d] and
+// out.grad_weights [w_rows x w_cols] are queued behind the backward, the stream synced, the
+// deferred input checks raised, then loss() (reading totals copied back before the sync) is stored
+// (it must be finite) and the gradient checks are raised.
+void finish_classifier_loss(cudaStream_t s, DeviceChecks& input, const irk_loss_out& out, int64_t n, int64_t d,
+                            int64_t w_rows, int64_t w_cols, const std::function<double()>& loss);
 
 // w[i] = PML lmu.convert_to_weights of the tuples (all ones for NULL or empty), as float -> double.
 void miner_weights(cudaStream_t s, const irk_tuples* tuples, int64_t n, double* w);

@@ -5,8 +5,6 @@
 // writes its row of dLoss/dcos at the chosen sub-centers; dLoss/dU = G What^T and
 // dLoss/dWhat^T = U^T G are two more GEMMs, then the chain rule through both normalizations.
 // Memory: [n x C*k] for the cosines and for G, [d x C*k] for What.
-#include <cmath>
-
 #include "classifier_common.cuh"
 #include "core/cuda_kernels.h"
 #include "distance.cuh"
@@ -105,16 +103,7 @@ void large_margin_softmax(const irk_context& ctx, const float* emb, const int64_
     gemm(s, TileOperands{U.get(), 1, d, G.get(), cols, 1, d, cols, n}, ht.get(), cols);
     unit_vectors_backward(s, ht.get(), Wh.get(), wn.get(), cols, d, 1, cols, out.grad_weights);
   }
-  DeviceChecks checks(s);
-  if (out.grad) checks.gradient(out.grad, n, d, "out.grad");
-  if (out.grad_weights) checks.gradient(out.grad_weights, d, cols, "out.grad_weights");
-  checks.queue();
-  IRK_CUDA(cudaStreamSynchronize(s));
-  input.raise();
-  const double loss = t[0].sum / static_cast<double>(n);
-  if (!std::isfinite(loss)) fail(IRK_ERR_INTERNAL, "loss is not finite (%g)", loss);
-  checks.raise();
-  store_scalar(s, out.loss, static_cast<float>(loss));
+  finish_classifier_loss(s, input, out, n, d, d, cols, [&] { return t[0].sum / static_cast<double>(n); });
 }
 
 }  // namespace cuda

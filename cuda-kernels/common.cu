@@ -1,6 +1,7 @@
 // Small stream-ordered helpers shared by the twins (see common.cuh).
 #include "common.cuh"
 
+#include <cmath>
 #include <vector>
 
 namespace irk {
@@ -84,6 +85,11 @@ void store_scalar(cudaStream_t s, float* dst, float value) {
   }
   store_scalar_kernel<<<1, 1, 0, s>>>(dst, value);
   IRK_LAUNCHED("store_scalar_kernel");
+}
+
+void store_finite_loss(cudaStream_t s, float* dst, double loss) {
+  if (!std::isfinite(loss)) fail(IRK_ERR_INTERNAL, "loss is not finite (%g)", loss);
+  store_scalar(s, dst, static_cast<float>(loss));
 }
 
 }  // namespace cuda

@@ -228,6 +228,8 @@ void sum_rows(cudaStream_t s, const double* vals, const int64_t* ca, const int64
 // Writes a float scalar the host computed (a loss) to `dst`: device memory in stream order (no host
 // buffer to keep alive), host memory at once (the caller then needs no copy back).
 void store_scalar(cudaStream_t s, float* dst, float value);
+// store_scalar for a loss, which must be finite (IRK_ERR_INTERNAL otherwise).
+void store_finite_loss(cudaStream_t s, float* dst, double loss);
 
 }  // namespace cuda
 }  // namespace irk

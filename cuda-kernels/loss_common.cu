@@ -1,6 +1,4 @@
 // See loss_common.cuh.
-#include <cmath>
-
 #include "loss_common.cuh"
 
 namespace irk {
@@ -86,25 +84,29 @@ void finish_loss_one_sync(cudaStream_t s, const Batch& b, LossRows& r, const irk
   });
 }
 
-void finish_avg_nonzero(BatchCall& call, const irk_distance& dist, LossRows& r, const irk_tuples* tuples,
-                        double grad_scale, bool (*zero)(const LossTotals&), const irk_loss_out& out) {
+void finish_scaled_rows(BatchCall& call, const irk_distance& dist, LossRows& r, const int64_t* keep,
+                        const MeanScale& scale, const irk_loss_out& out, const std::function<LossResult()>& result) {
   const cudaStream_t s = call.s;
   const Batch& b = call.b;
   queue_totals(s, r);
-  Scratch<double> scale(s, 1);
-  mean_scales(s, scale.get(), MeanScale{grad_scale, r.totals.count_a(0)});
+  Scratch<double> k(s, 1);
+  mean_scales(s, k.get(), scale);
   finish_one_sync(s, b, out, &call.checks, [&] {
-    scale_rows(s, r.G.get(), b.n, b.m, r.counted.get(), scale.get());
+    scale_rows(s, r.G.get(), b.n, b.m, keep, k.get());
     distance_backward(s, dist, call.D, r.G.get(), out.grad, b.self ? nullptr : out.grad_ref);
-  }, [&] {
+  }, result);
+}
+
+void finish_avg_nonzero(BatchCall& call, const irk_distance& dist, LossRows& r, const irk_tuples* tuples,
+                        double grad_scale, bool (*zero)(const LossTotals&), const irk_loss_out& out) {
+  finish_scaled_rows(call, dist, r, r.counted.get(), MeanScale{grad_scale, r.totals.count_a(0)}, out, [&] {
     const LossTotals t = read_totals(r, tuples);
     return LossResult{zero(t) || t.counted == 0, t.sum / static_cast<double>(t.counted)};
   });
 }
 
 void store_loss(cudaStream_t s, const Batch& b, double loss, bool has_grad, const irk_loss_out& out) {
-  if (!std::isfinite(loss)) fail(IRK_ERR_INTERNAL, "loss is not finite (%g)", loss);
-  store_scalar(s, out.loss, static_cast<float>(loss));
+  store_finite_loss(s, out.loss, loss);
   if (b.self) zero_floats(s, out.grad_ref, b.n * b.d);
   if (has_grad) return;
   zero_floats(s, out.grad, b.n * b.d);

@@ -139,7 +139,12 @@ void finish_loss_one_sync(cudaStream_t s, const Batch& b, LossRows& r, const irk
                           bool (*zero)(const LossTotals&), const std::function<void()>& backward,
                           const irk_loss_out& out, DeviceChecks* deferred);
 
-// finish_one_sync for LossRows under PML's AvgNonZeroReducer: G's counted rows are scaled by
+// finish_one_sync for LossRows whose G is scaled on the device (mean_scales) by `scale` before the
+// distance backward: on the rows `keep` marks, the others zeroed (keep NULL: every row).
+void finish_scaled_rows(BatchCall& call, const irk_distance& dist, LossRows& r, const int64_t* keep,
+                        const MeanScale& scale, const irk_loss_out& out, const std::function<LossResult()>& result);
+
+// finish_scaled_rows under PML's AvgNonZeroReducer: G's counted rows are scaled by
 // grad_scale / (rows counted) on the device, the others zeroed, then G goes through the distance
 // backward; the loss is the counted rows' mean. zero(t) as above; no counted row is zero too.
 void finish_avg_nonzero(BatchCall& call, const irk_distance& dist, LossRows& r, const irk_tuples* tuples,

@@ -147,6 +147,24 @@ struct MsGrad {
 // PML: all(len(x) <= 1) over the pair lists, with multiplicity for mined tuples.
 bool ms_zero(const LossTotals& t) { return t.num_pos <= 1 && t.num_neg <= 1; }
 
+MsParams ms_params(const BatchCall& call, const irk_distance& dist, double alpha, double beta, double base) {
+  return MsParams{!is_l2(dist.kind), alpha, beta, base, 1.0 / static_cast<double>(call.b.n)};
+}
+
+// The loss over the call's distance matrix, the pairs as `rows` reads them (tuples: for the counts).
+template <class Mask>
+void ms_loss_matrix(BatchCall& call, const irk_distance& dist, const MsRows<Mask>& rows, const irk_tuples* tuples,
+                    const irk_loss_out& out) {
+  const cudaStream_t s = call.s;
+  const Batch& b = call.b;
+  LossRows r(s, b.n, b.m, false);
+  ms_loss_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(rows, r.device());
+  IRK_LAUNCHED("ms_loss_rows_kernel");
+  finish_loss_one_sync(s, b, r, tuples, rows.p.w, ms_zero, [&] {
+    distance_backward(s, dist, call.D, r.G.get(), out.grad, b.self ? nullptr : out.grad_ref);
+  }, out, &call.checks);
+}
+
 void ms_loss_streamed(BatchCall& call, const irk_distance& dist, const irk_tuples* tuples, const MsParams& prm,
                       const irk_loss_out& out) {
   const cudaStream_t s = call.s;
@@ -165,34 +183,16 @@ void ms_loss_streamed(BatchCall& call, const irk_distance& dist, const irk_tuple
 
 void ms_loss_on(BatchCall& call, const irk_distance& dist, const irk_tuples* tuples, double alpha, double beta,
                 double base, const irk_loss_out& out) {
-  const cudaStream_t s = call.s;
-  const Batch& b = call.b;
-  const MsParams prm{!is_l2(dist.kind), alpha, beta, base, 1.0 / static_cast<double>(b.n)};
+  const MsParams prm = ms_params(call, dist, alpha, beta, base);
   if (call.streamed()) return ms_loss_streamed(call, dist, tuples, prm, out);
-  const DevDist& D = call.D;
-  const MsRows<PairMask> rows{D.s, call.pair_mask(tuples), prm};
-  LossRows r(s, b.n, b.m, false);
-  ms_loss_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(rows, r.device());
-  IRK_LAUNCHED("ms_loss_rows_kernel");
-  finish_loss_one_sync(s, b, r, tuples, prm.w, ms_zero, [&] {
-    distance_backward(s, dist, D, r.G.get(), out.grad, b.self ? nullptr : out.grad_ref);
-  }, out, &call.checks);
+  ms_loss_matrix(call, dist, MsRows<PairMask>{call.D.s, call.pair_mask(tuples), prm}, tuples, out);
 }
 
 void ms_loss_kept(BatchCall& call, const irk_distance& dist, const MsKeptPairs& kept, double alpha, double beta,
                   double base, const irk_loss_out& out) {
-  const cudaStream_t s = call.s;
-  const Batch& b = call.b;
-  const DevDist& D = call.D;
-  const MsParams prm{!is_l2(dist.kind), alpha, beta, base, 1.0 / static_cast<double>(b.n)};
-  const MsRows<MsKeptPairs> rows{D.s, kept, prm};
-  LossRows r(s, b.n, b.m, false);
-  ms_loss_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(rows, r.device());
-  IRK_LAUNCHED("ms_loss_rows_kernel");
   // The pair counts come from the rows (each kept pair once, as in the miner's lists).
-  finish_loss_one_sync(s, b, r, nullptr, prm.w, ms_zero, [&] {
-    distance_backward(s, dist, D, r.G.get(), out.grad, b.self ? nullptr : out.grad_ref);
-  }, out, &call.checks);
+  const MsParams prm = ms_params(call, dist, alpha, beta, base);
+  ms_loss_matrix(call, dist, MsRows<MsKeptPairs>{call.D.s, kept, prm}, nullptr, out);
 }
 
 void ms_loss(const irk_context& ctx, const Batch& batch, const irk_distance& dist, const irk_tuples* tuples, double alpha,

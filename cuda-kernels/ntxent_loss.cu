@@ -64,15 +64,9 @@ void ntxent_loss(const irk_context& ctx, const Batch& batch, const irk_distance&
   LossRows r(s, b.n, b.m, false);
   ntxent_rows_kernel<<<row_blocks(b.n), kThreads, 0, s>>>(a, r.device());
   IRK_LAUNCHED("ntxent_rows_kernel");
-  queue_totals(s, r);
   int64_t tuple_pos = -1, unused = -1;
   tuple_pair_counts(tuples, &tuple_pos, &unused);
-  Scratch<double> w(s, 1);
-  mean_scales(s, w.get(), MeanScale{1.0, r.totals.count_a(0), tuple_pos});
-  finish_one_sync(s, b, out, &call.checks, [&] {
-    scale_rows(s, r.G.get(), b.n, b.m, nullptr, w.get());
-    distance_backward(s, dist, call.D, r.G.get(), out.grad, b.self ? nullptr : out.grad_ref);
-  }, [&] {
+  finish_scaled_rows(call, dist, r, nullptr, MeanScale{1.0, r.totals.count_a(0), tuple_pos}, out, [&] {
     const LossTotals t = read_totals(r, tuples);
     const bool zero = (t.num_pos <= 1 && t.num_neg <= 1) || t.num_pos == 0 || t.num_neg == 0;
     return LossResult{zero, t.sum * (1.0 / static_cast<double>(t.num_pos))};

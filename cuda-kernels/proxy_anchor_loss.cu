@@ -3,8 +3,6 @@
 // add_one) and its row of dLoss/dcos (math::proxy_pos_grad / proxy_neg_grad), then
 // dLoss/dU = G^T Phat and dLoss/dPhat = G U as GEMMs and the chain rule through both
 // normalizations. The number of proxies with samples stays on the device.
-#include <cmath>
-
 #include "classifier_common.cuh"
 #include "core/cuda_kernels.h"
 #include "distance.cuh"
@@ -119,16 +117,9 @@ void proxy_anchor_loss(const irk_context& ctx, const float* emb, const int64_t* 
     gemm(s, TileOperands{G.get(), n, 1, U.get(), d, 1, C, d, n}, h.get(), d);
     unit_vectors_backward(s, h.get(), Ph.get(), pn.get(), C, d, d, 1, out.grad_weights);
   }
-  DeviceChecks checks(s);
-  if (out.grad) checks.gradient(out.grad, n, d, "out.grad");
-  if (out.grad_weights) checks.gradient(out.grad_weights, C, d, "out.grad_weights");
-  checks.queue();
-  IRK_CUDA(cudaStreamSynchronize(s));
-  input.raise();
-  const double loss = t[0].sum / static_cast<double>(t[0].a) + t[1].sum / static_cast<double>(C);
-  if (!std::isfinite(loss)) fail(IRK_ERR_INTERNAL, "loss is not finite (%g)", loss);
-  checks.raise();
-  store_scalar(s, out.loss, static_cast<float>(loss));
+  finish_classifier_loss(s, input, out, n, d, C, d, [&] {
+    return t[0].sum / static_cast<double>(t[0].a) + t[1].sum / static_cast<double>(C);
+  });
 }
 
 }  // namespace cuda

@@ -57,29 +57,38 @@ struct Epilogue {
   bool accumulate;
 };
 
-__global__ void __launch_bounds__(kTileThreads) gemm_kernel(TileOperands op, Epilogue e) {
-  __shared__ TileShared sh;
+// The tile's products go through shared memory so that the epilogue (a loop, not 64 inlined copies
+// of distance_value) walks the tile row by row with consecutive threads on consecutive columns.
+__global__ void __launch_bounds__(kWideThreads) gemm_kernel(TileOperands op, Epilogue e) {
+  __shared__ union {
+    TileShared slabs;
+    float out[kTile][kTile + 1];
+  } sh;
   const int64_t r0 = static_cast<int64_t>(blockIdx.y) * kTile, c0 = static_cast<int64_t>(blockIdx.x) * kTile;
-  float acc[4][4];
-  tile_product(sh, op, r0, c0, acc);
-  const int tr = threadIdx.x / 16, tc = threadIdx.x % 16;
+  {
+    float acc[8][8];
+    tile_product_wide(sh.slabs, op, r0, c0, acc);  // ends with a barrier: the slabs are free
 #pragma unroll
-  for (int i = 0; i < 4; ++i) {
-    const int64_t r = r0 + tr + 16 * i;
-    if (r >= op.R) continue;
+    for (int i = 0; i < 8; ++i)
 #pragma unroll
-    for (int j = 0; j < 4; ++j) {
-      const int64_t c = c0 + tc + 16 * j;
-      if (c >= op.C) continue;
-      const int64_t at = r * e.ldo + c;
-      if (e.linear) {
-        float v = e.sign * acc[i][j];
-        if (e.row_scale) v += e.row_scale[r] * e.row_vec[at];
-        if (e.accumulate) v += e.out[at];
-        e.out[at] = v;
-      } else {
-        e.out[at] = distance_value(e.value, acc[i][j], r, c, e.base ? e.base + at : nullptr);
-      }
+      for (int j = 0; j < 8; ++j) sh.out[wide_row(i)][wide_col(j)] = acc[i][j];
+  }
+  __syncthreads();
+  const int cc = static_cast<int>(threadIdx.x);
+  const int64_t c = c0 + cc;
+  if (c >= op.C) return;
+  for (int rr = 0; rr < kTile; ++rr) {
+    const int64_t r = r0 + rr;
+    if (r >= op.R) break;
+    const int64_t at = r * e.ldo + c;
+    const float g = sh.out[rr][cc];
+    if (e.linear) {
+      float v = e.sign * g;
+      if (e.row_scale) v += e.row_scale[r] * e.row_vec[at];
+      if (e.accumulate) v += e.out[at];
+      e.out[at] = v;
+    } else {
+      e.out[at] = distance_value(e.value, g, r, c, e.base ? e.base + at : nullptr);
     }
   }
 }
@@ -87,7 +96,7 @@ __global__ void __launch_bounds__(kTileThreads) gemm_kernel(TileOperands op, Epi
 void launch_gemm(cudaStream_t s, const TileOperands& op, const Epilogue& e) {
   if (op.R > int64_t{65535} * kTile) fail(IRK_ERR_UNSUPPORTED, "CUDA: %lld rows exceed this kernel's grid", static_cast<long long>(op.R));
   dim3 grid(static_cast<unsigned>((op.C + kTile - 1) / kTile), static_cast<unsigned>((op.R + kTile - 1) / kTile));
-  gemm_kernel<<<grid, kTileThreads, 0, s>>>(op, e);
+  gemm_kernel<<<grid, kWideThreads, 0, s>>>(op, e);
   IRK_LAUNCHED("gemm_kernel");
 }
 

@@ -1,10 +1,15 @@
-// One 64 x 64 tile of out(r, c) = sum_t A(r, t) * B(t, c) with fp32 accumulation, for blocks of
-// 256 threads: operands staged through shared memory in slabs of 16, each thread keeping a 4 x 4
-// register block at rows tr + 16 i and columns tc + 16 j (tr = thread / 16, tc = thread % 16),
-// which keeps shared-memory reads free of bank conflicts. Operands are strided views
-// (A(r, t) = A[r * a_r + t * a_t]), so one kernel serves X Y^T, C Y and C^T X.
-// Every element sums t in order from 0, each product rounded and then added (dmath::mul_add_rn,
-// never fused): exactly dmath::dot_seq, the reference sgemm cpu/distance.cpp reproduces.
+// 64 x 64 tiles of out(r, c) = sum_t A(r, t) * B(t, c) with fp32 accumulation: operands staged
+// through shared memory in slabs of 16 t. Operands are strided views (A(r, t) = A[r * a_r + t * a_t]),
+// so one kernel serves X Y^T, C Y and C^T X. Every element sums t in order from 0, each product
+// rounded and then added (dmath::mul_add_rn, never fused): exactly dmath::dot_seq, the reference
+// sgemm cpu/distance.cpp reproduces. Two thread layouts:
+//   tile_product       256 threads, a 4 x 4 register block each at rows tr + 16 i, columns
+//                      tc + 16 j (tr = thread / 16, tc = thread % 16): for kernels whose other
+//                      work wants many threads per tile (kNN heaps, streamed row passes).
+//   tile_product_wide  64 threads, an 8 x 8 block each (wide_row / wide_col), read from shared
+//                      memory as float4: half the shared-memory traffic per multiply-add, and the
+//                      next slab loads from global memory while this one is multiplied. The dense
+//                      products (distance matrices, backward) use it.
 #pragma once
 #include <cstdint>
 
@@ -17,23 +22,14 @@ namespace cuda {
 constexpr int kTile = 64;
 constexpr int kTileK = 16;
 constexpr int kTileThreads = 256;
+constexpr int kWideThreads = 64;
+constexpr int kTileLd = kTile + 4;  // row stride: float4-aligned rows, transposed stores 2-way at worst
+static_assert(kTileLd % 4 == 0, "float4 reads need 16-byte aligned rows");
 
 struct TileShared {
-  float a[kTileK][kTile + 1];  // a[t][r]
-  float b[kTileK][kTile + 1];  // b[t][c]
+  alignas(16) float a[kTileK][kTileLd];  // a[t][r]
+  alignas(16) float b[kTileK][kTileLd];  // b[t][c]
 };
-
-// S[t][row] = M(row0 + row, t0 + t), zero outside [0, rows) x [0, T). Consecutive threads walk
-// whichever index has unit stride, so global loads coalesce.
-__device__ __forceinline__ void load_slab(float (*S)[kTile + 1], const float* M, int64_t s_row, int64_t s_t,
-                                          int64_t row0, int64_t rows, int64_t t0, int64_t T) {
-  for (int e = threadIdx.x; e < kTile * kTileK; e += kTileThreads) {
-    const int rr = s_t == 1 ? e / kTileK : e % kTile;
-    const int tt = s_t == 1 ? e % kTileK : e / kTile;
-    const int64_t r = row0 + rr, t = t0 + tt;
-    S[tt][rr] = (r < rows && t < T) ? M[r * s_row + t * s_t] : 0.f;
-  }
-}
 
 struct TileOperands {
   const float* A;
@@ -43,7 +39,38 @@ struct TileOperands {
   int64_t R, C, T;
 };
 
-// acc[i][j] = out(r0 + tr + 16 i, c0 + tc + 16 j). All threads of the block must call.
+// One operand's slab, S[t][row] = M(row0 + row, t0 + t), zero outside [0, rows) x [0, T), as
+// Threads threads share it: consecutive threads walk whichever index has unit stride (so global
+// loads coalesce), and a thread's q-th element lies q steps further along the other index.
+template <int Threads>
+struct Slab {
+  static constexpr int kPerThread = kTile * kTileK / Threads;
+  float v[kPerThread];
+  int rr, tt, drr, dtt;  // this thread's first element and the step between its elements
+
+  __device__ __forceinline__ explicit Slab(int64_t s_t) {
+    const int tid = static_cast<int>(threadIdx.x);
+    const bool t_unit = s_t == 1;
+    rr = t_unit ? tid / kTileK : tid % kTile;
+    tt = t_unit ? tid % kTileK : tid / kTile;
+    drr = t_unit ? Threads / kTileK : 0;
+    dtt = t_unit ? 0 : Threads / kTile;
+  }
+  __device__ __forceinline__ void fetch(const float* M, int64_t s_row, int64_t s_t, int64_t row0, int64_t rows,
+                                        int64_t t0, int64_t T) {
+    const int64_t r = row0 + rr, t = t0 + tt;
+    const int64_t step = drr * s_row + dtt * s_t;
+    const float* p = M + r * s_row + t * s_t;
+#pragma unroll
+    for (int q = 0; q < kPerThread; ++q) v[q] = (r + q * drr < rows && t + q * dtt < T) ? p[q * step] : 0.f;
+  }
+  __device__ __forceinline__ void store(float (*S)[kTileLd]) const {
+#pragma unroll
+    for (int q = 0; q < kPerThread; ++q) S[tt + q * dtt][rr + q * drr] = v[q];
+  }
+};
+
+// acc[i][j] = out(r0 + tr + 16 i, c0 + tc + 16 j). All kTileThreads threads of the block must call.
 __device__ __forceinline__ void tile_product(TileShared& sh, const TileOperands& op, int64_t r0, int64_t c0,
                                              float acc[4][4]) {
   const int tr = threadIdx.x / 16, tc = threadIdx.x % 16;
@@ -52,8 +79,11 @@ __device__ __forceinline__ void tile_product(TileShared& sh, const TileOperands&
 #pragma unroll
     for (int j = 0; j < 4; ++j) acc[i][j] = 0.f;
   for (int64_t t0 = 0; t0 < op.T; t0 += kTileK) {
-    load_slab(sh.a, op.A, op.a_r, op.a_t, r0, op.R, t0, op.T);
-    load_slab(sh.b, op.B, op.b_c, op.b_t, c0, op.C, t0, op.T);
+    Slab<kTileThreads> sa(op.a_t), sb(op.b_t);
+    sa.fetch(op.A, op.a_r, op.a_t, r0, op.R, t0, op.T);
+    sb.fetch(op.B, op.b_c, op.b_t, c0, op.C, t0, op.T);
+    sa.store(sh.a);
+    sb.store(sh.b);
     __syncthreads();
 #pragma unroll
     for (int tt = 0; tt < kTileK; ++tt) {
@@ -66,6 +96,52 @@ __device__ __forceinline__ void tile_product(TileShared& sh, const TileOperands&
       for (int i = 0; i < 4; ++i)
 #pragma unroll
         for (int j = 0; j < 4; ++j) acc[i][j] = dmath::mul_add_rn(a[i], b[j], acc[i][j]);
+    }
+    __syncthreads();
+  }
+}
+
+// tile_product_wide's element (i, j) of a thread: row wide_row(i), column wide_col(j) of the tile.
+// A warp's 32 threads read 4 distinct float4 of a and 8 of b per t.
+__device__ __forceinline__ int wide_row(int i) { return (i / 4) * 32 + (static_cast<int>(threadIdx.x) / 8) * 4 + i % 4; }
+__device__ __forceinline__ int wide_col(int j) { return (j / 4) * 32 + (static_cast<int>(threadIdx.x) % 8) * 4 + j % 4; }
+
+// The 4 + 4 values of a shared row that wide_row / wide_col pick, as two float4 reads.
+__device__ __forceinline__ void wide_fragment(const float* row, int lane4, float out[8]) {
+  const float4 lo = *reinterpret_cast<const float4*>(row + lane4);
+  const float4 hi = *reinterpret_cast<const float4*>(row + 32 + lane4);
+  out[0] = lo.x, out[1] = lo.y, out[2] = lo.z, out[3] = lo.w;
+  out[4] = hi.x, out[5] = hi.y, out[6] = hi.z, out[7] = hi.w;
+}
+
+// acc[i][j] = out(r0 + wide_row(i), c0 + wide_col(j)). All kWideThreads threads of the block must call.
+__device__ __forceinline__ void tile_product_wide(TileShared& sh, const TileOperands& op, int64_t r0, int64_t c0,
+                                                  float acc[8][8]) {
+  const int ar = (static_cast<int>(threadIdx.x) / 8) * 4, bc = (static_cast<int>(threadIdx.x) % 8) * 4;
+#pragma unroll
+  for (int i = 0; i < 8; ++i)
+#pragma unroll
+    for (int j = 0; j < 8; ++j) acc[i][j] = 0.f;
+  Slab<kWideThreads> sa(op.a_t), sb(op.b_t);
+  sa.fetch(op.A, op.a_r, op.a_t, r0, op.R, 0, op.T);
+  sb.fetch(op.B, op.b_c, op.b_t, c0, op.C, 0, op.T);
+  for (int64_t t0 = 0; t0 < op.T; t0 += kTileK) {
+    sa.store(sh.a);
+    sb.store(sh.b);
+    __syncthreads();
+    if (t0 + kTileK < op.T) {  // the next slab's loads are in flight during this slab's products
+      sa.fetch(op.A, op.a_r, op.a_t, r0, op.R, t0 + kTileK, op.T);
+      sb.fetch(op.B, op.b_c, op.b_t, c0, op.C, t0 + kTileK, op.T);
+    }
+#pragma unroll
+    for (int tt = 0; tt < kTileK; ++tt) {
+      float a[8], b[8];
+      wide_fragment(sh.a[tt], ar, a);
+      wide_fragment(sh.b[tt], bc, b);
+#pragma unroll
+      for (int i = 0; i < 8; ++i)
+#pragma unroll
+        for (int j = 0; j < 8; ++j) acc[i][j] = dmath::mul_add_rn(a[i], b[j], acc[i][j]);
     }
     __syncthreads();
   }

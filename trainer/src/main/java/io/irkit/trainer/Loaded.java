@@ -33,9 +33,9 @@ final class Loaded implements AutoCloseable {
     Context ctx = Context.cpu(o.threads);
     DataPipeline data = new DataPipeline(o);
     EmbeddingModel model = Models.build(new ModelSpec(o.arch, o.weights, o.embeddingDim, o.seed));
-    LossSetup loss = new LossSetup(o, data.split().numTrainClasses(), model.embeddingDim(), o.seed);
+    ComputeDevice device = ComputeDevice.of(o.device, o.lossDevice);
+    LossSetup loss = new LossSetup(o, data.split().numTrainClasses(), model.embeddingDim(), o.seed, device);
     Checkpoint.read(ckpt, new Checkpoint.Parts(model, null, loss.weights, null));
-    ComputeDevice device = ComputeDevice.of(o.device);
     device.place(model);
     model.train(false);
     return new Loaded(ctx, data, model, device);

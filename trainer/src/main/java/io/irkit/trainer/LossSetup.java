@@ -18,12 +18,13 @@ final class LossSetup {
   final Miner miner;
   final Tensor weights; // classifier W / proxies, trained by their own optimizer; null for pair losses
 
-  LossSetup(TrainOptions o, int numClasses, int embeddingDim, long seed) {
+  /** Classifier weights are made where the device runs the kernels. */
+  LossSetup(TrainOptions o, int numClasses, int embeddingDim, long seed, ComputeDevice device) {
     Map<String, Object> lossCfg = config(o.loss, o.lossParams, "--loss-param");
     if (Pml.isClassifierLoss(lossCfg)) {
       classifierLoss = Pml.classifierLoss(lossCfg, numClasses, embeddingDim);
       pairLoss = null;
-      weights = initialWeights(classifierLoss, seed);
+      weights = initialWeights(classifierLoss, seed, device);
     } else {
       pairLoss = Pml.loss(lossCfg);
       classifierLoss = null;
@@ -47,18 +48,18 @@ final class LossSetup {
   }
 
   /** PML's initialisations: normal(0, 1) for classifier W, kaiming normal (fan_out) for proxies. */
-  private static Tensor initialWeights(ClassifierLoss loss, long seed) {
+  private static Tensor initialWeights(ClassifierLoss loss, long seed, ComputeDevice device) {
     long[] shape = loss.weightShape();
     java.util.Random r = new java.util.Random(seed ^ 0x5DEECE66DL);
     double std = loss instanceof io.irkit.kernels.ProxyAnchorLoss ? Math.sqrt(2.0 / shape[0]) : 1.0;
     float[] w = new float[Math.toIntExact(shape[0] * shape[1])];
     for (int i = 0; i < w.length; i++) w[i] = (float) (r.nextGaussian() * std);
-    Tensor t = Tensor.create(w, shape);
+    Tensor t = device.forKernels(Tensor.create(w, shape));
     t.set_requires_grad(true); // returns a reference into t, which must stay the owner
     return t;
   }
 
-  /** Loss value and dLoss/dEmbeddings (and dLoss/dWeights) for one batch of CPU float32 embeddings. */
+  /** Loss value and dLoss/dEmbeddings (and dLoss/dWeights) for one batch, all on ctx's device. */
   LossResult compute(Context ctx, Tensor embeddings, Tensor labels) {
     MinedTuples tuples = miner == null ? null : miner.mine(ctx, embeddings, labels, null, null);
     if (classifierLoss != null) return classifierLoss.compute(ctx, embeddings, labels, weights, tuples);

@@ -23,7 +23,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate();
-    ComputeDevice.of(options.device); // fail on a missing GPU before a run directory is made
+    ComputeDevice.of(options.device, options.lossDevice); // fail on a missing GPU before a run directory is made
     if (run.checkpointEvery < 0 || run.maxSteps < 0) throw new IllegalArgumentException("--checkpoint-every and --max-steps must be >= 0");
     RunDir dir;
     if (run.resume != null) {

@@ -113,6 +113,9 @@ public final class TrainOptions {
   @Option(names = "--device", description = "cpu or cuda (cuda needs the Maven 'cuda' profile build) (default: ${DEFAULT-VALUE}).", defaultValue = "cpu")
   public String device;
 
+  @Option(names = "--loss-device", description = "Where irkit's miner and loss run: auto (on the GPU under --device cuda when the irkit library was built with CUDA, else on the host), cpu, or cuda (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
+  public String lossDevice;
+
   @Option(names = "--threads", description = "CPU threads for LibTorch and irkit kernels; 0 = all (default: ${DEFAULT-VALUE}).", defaultValue = "0")
   public int threads;
 
@@ -138,6 +141,7 @@ public final class TrainOptions {
     requireOneOf("--optimizer", optimizer, "adam", "adamw", "rmsprop", "sgd");
     requireOneOf("--schedule", schedule, "constant", "cosine");
     requireOneOf("--device", device, "cpu", "cuda");
+    requireOneOf("--loss-device", lossDevice, "auto", "cpu", "cuda");
     requireOneOf("--arch", arch, "smallcnn", "resnet18", "resnet50", "torchscript");
     positive("--batch-size", batchSize);
     positive("--m", m);

@@ -26,7 +26,7 @@ public final class TrainStep implements AutoCloseable {
   public static final int FORWARD = 0, LOSS = 1, BACKWARD = 2, OPTIMIZER = 3, PHASES = 4;
 
   final Context ctx; // all --threads: evaluation (kNN over a split)
-  final Context lossCtx; // the step's miner and loss, see kernelThreads
+  final Context lossCtx; // the step's miner and loss: CUDA (--loss-device) or CPU, see kernelThreads
   final ComputeDevice device;
   final EmbeddingModel model;
   final LossSetup loss;
@@ -38,7 +38,7 @@ public final class TrainStep implements AutoCloseable {
    * loss (classifier losses need the number of training classes) and the optimizers.
    */
   public TrainStep(TrainOptions o, int numTrainClasses) throws IOException {
-    device = ComputeDevice.of(o.device);
+    device = ComputeDevice.of(o.device, o.lossDevice);
     torch.set_num_threads(threads(o.threads));
     // LibTorch's BLAS (OpenBLAS, only the head's and small matmuls here; convolutions run in oneDNN)
     // keeps its own pool whose threads spin after each call and take the cores from the OpenMP threads:
@@ -48,9 +48,10 @@ public final class TrainStep implements AutoCloseable {
     ctx = Context.cpu(o.threads);
     model = Models.build(new ModelSpec(o.arch, o.weights, o.embeddingDim, o.seed));
     device.place(model);
-    loss = new LossSetup(o, numTrainClasses, model.embeddingDim(), o.seed);
+    loss = new LossSetup(o, numTrainClasses, model.embeddingDim(), o.seed, device);
     int kernelThreads = kernelThreads(o.batchSize, model.embeddingDim(), threads(o.threads));
-    lossCtx = kernelThreads == threads(o.threads) ? ctx : Context.cpu(kernelThreads);
+    if (device.kernelsOnGpu()) lossCtx = Context.cuda(0); // LibTorch's default CUDA device holds the embeddings
+    else lossCtx = kernelThreads == threads(o.threads) ? ctx : Context.cpu(kernelThreads);
     TensorVector params = new TensorVector();
     for (Tensor p : model.parameters()) params.push_back(p);
     optimizer = Optimizers.create(o.optimizer, params, o.lr, o.weightDecay, o.momentum);
@@ -91,7 +92,7 @@ public final class TrainStep implements AutoCloseable {
       long t0 = System.nanoTime();
       Tensor emb = device.forward(model, images);
       long t1 = System.nanoTime();
-      LossResult r = loss.compute(lossCtx, device.toHost(emb), labels);
+      LossResult r = loss.compute(lossCtx, device.embeddingsForKernels(emb), device.forKernels(labels));
       long t2 = System.nanoTime();
       optimizer.zero_grad();
       if (classifierOptimizer != null) classifierOptimizer.zero_grad();

@@ -54,6 +54,8 @@ final class Trainer implements AutoCloseable {
     Checkpoint.Parts parts = new Checkpoint.Parts(model, optimizer, loss.weights, classifierOptimizer);
     Checkpoint.State state;
     Map<String, Object> summary = new LinkedHashMap<>();
+    if (device.isCuda())
+      out.println("model on CUDA; miner and loss on " + (device.kernelsOnGpu() ? "CUDA" : "the host") + " (--loss-device " + o.lossDevice + ")");
     if (run.resume != null) {
       state = Checkpoint.read(dir.last(), parts);
       dir.truncateMetricsAfter(state.step());

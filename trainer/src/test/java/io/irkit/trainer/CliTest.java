@@ -48,6 +48,9 @@ class CliTest {
     badValue("divisible", "train", "--data-root", root, "--dataset", "imagefolder", "--batch-size", "30", "--m", "4", "--runs-dir", runs);
     badValue("classes", "train", "--data-root", root, "--dataset", "imagefolder", "--batch-size", "64", "--m", "2", "--runs-dir", runs);
     badValue("CUDA", "train", "--data-root", root, "--dataset", "imagefolder", "--device", "cuda", "--runs-dir", runs);
+    badValue("--loss-device", "train", "--data-root", root, "--dataset", "imagefolder", "--loss-device", "gpu", "--runs-dir", runs);
+    badValue("--loss-device cuda needs --device cuda", "train", "--data-root", root, "--dataset", "imagefolder",
+        "--loss-device", "cuda", "--runs-dir", runs);
     badValue("NoSuchLoss", "train", "--data-root", root, "--dataset", "imagefolder", "--loss", "NoSuchLoss", "--batch-size", "8", "--m", "1", "--runs-dir", runs);
   }
 

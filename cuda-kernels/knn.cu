@@ -1,11 +1,11 @@
 // irk_knn's CUDA twin (cpu/knn.cpp). Values come from the same path as the distance matrix
 // (distance_value.cuh), so they equal irk_pairwise's bit for bit, as math/knn_math.h requires (the
 // CPU kNN's double-precision products can differ in the last bit); the order is knn_math.h's
-// (rank_key, ranks_before: ties to the lower index, NaN last). The references are
-// split into a few parts; a block takes 64 queries x one part, computes 64 x 64 tiles of products
-// (tile.cuh) and offers each query's candidates to a bounded heap of that (query, part) in global
-// memory: a partial top-k. A second kernel merges each query's partial lists. Memory is
-// O(n * parts * k); no [n x m] buffer exists.
+// (rank_key, ranks_before: ties to the lower index, NaN last). The references are split into
+// parts; a block of 64 threads takes 64 queries x one part, computes 64 x 64 tiles of products
+// (tile.cuh's wide layout) and each thread offers its query's candidates to a bounded heap of that
+// (query, part) in global memory: a partial top-k. A second kernel merges each query's partial
+// lists. Memory is O(n * parts * k); no [n x m] buffer exists.
 #include <algorithm>
 
 #include "core/cuda_kernels.h"
@@ -37,39 +37,33 @@ struct Knn {
 // A (query, part)'s partial list: the heap cpu/knn.cpp keeps in each output row.
 using Heap = math::BoundedHeap;
 
-__global__ void __launch_bounds__(kTileThreads) knn_partial_kernel(Knn a) {
+__global__ void __launch_bounds__(kWideThreads) knn_partial_kernel(Knn a) {
   __shared__ TileShared sh;
-  __shared__ float keys[kTile][kTile + 1];
+  __shared__ float products[kTile][kTile + 1];  // [query][reference] of the current tile
   const int64_t q0 = static_cast<int64_t>(blockIdx.x) * kTile;
   const int part = static_cast<int>(blockIdx.y);
   const int64_t r_lo = part * a.chunk, r_hi = r_lo + a.chunk < a.m ? r_lo + a.chunk : a.m;
   const int64_t q = q0 + threadIdx.x;
-  const bool owner = threadIdx.x < kTile && q < a.n;  // the thread that keeps query q's heap
+  const bool owner = q < a.n;  // each of the 64 threads keeps one query's heap
   const int64_t slot = (owner ? q : 0) * a.parts + part;
   Heap heap{a.part_key + slot * a.k, a.part_idx + slot * a.k, a.k, 0};
   float worst_key = INFINITY;
   int64_t worst_idx = 0;
   const TileOperands op{a.a, a.d, 1, a.y, 1, a.d, a.n, r_hi, a.d};
-  const int tr = threadIdx.x / 16, tc = threadIdx.x % 16;
   for (int64_t c0 = r_lo; c0 < r_hi; c0 += kTile) {
-    float acc[4][4];
-    tile_product(sh, op, q0, c0, acc);
+    float acc[8][8];
+    tile_product_wide(sh, op, q0, c0, acc);
 #pragma unroll
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < 8; ++i)
 #pragma unroll
-      for (int j = 0; j < 4; ++j) {
-        const int64_t r = q0 + tr + 16 * i, c = c0 + tc + 16 * j;
-        float key = INFINITY;
-        if (r < a.n && c < r_hi) key = math::rank_key(a.inverted, distance_value(a.value, acc[i][j], r, c, nullptr));
-        keys[tr + 16 * i][tc + 16 * j] = key;
-      }
+      for (int j = 0; j < 8; ++j) products[wide_row(i)][wide_col(j)] = acc[i][j];
     __syncthreads();
     if (owner) {
       const int64_t nc = r_hi - c0 < kTile ? r_hi - c0 : kTile;
       for (int64_t cj = 0; cj < nc; ++cj) {
         const int64_t j = c0 + cj;
         if (a.self && j == q) continue;
-        const float key = keys[threadIdx.x][cj];
+        const float key = math::rank_key(a.inverted, distance_value(a.value, products[threadIdx.x][cj], q, j, nullptr));
         // A full heap's root (its worst entry), kept in registers: most candidates are turned
         // away without the heap's global memory (offer would compare with the same root).
         if (heap.size == heap.cap && !math::ranks_before(key, j, worst_key, worst_idx)) continue;
@@ -127,11 +121,12 @@ void knn(const irk_context& ctx, const irk_distance& dist, const float* query, i
 
   const int form = value_form(dist, n, m);
   Prepared p = prepare(s, dist, query, n, ref, m, d, self, form == kCdistMmForm);
-  // Enough blocks to fill the device, at least a few tiles per part, and partial lists that stay
-  // within a memory budget.
+  // Enough blocks to fill the device several times over (blocks of one query tile all take the same
+  // time, so a last partial wave is idle time), at least a few tiles per part, and partial lists that
+  // stay within a memory budget.
   const int64_t qtiles = (n + kTile - 1) / kTile;
   if (qtiles > 0x7fffffff) fail(IRK_ERR_UNSUPPORTED, "CUDA: too many queries (%lld)", static_cast<long long>(n));
-  int64_t parts = std::min<int64_t>((m + 4 * kTile - 1) / (4 * kTile), (1024 + qtiles - 1) / qtiles);
+  int64_t parts = std::min<int64_t>((m + 4 * kTile - 1) / (4 * kTile), (4096 + qtiles - 1) / qtiles);
   parts = std::max<int64_t>(1, std::min<int64_t>(parts, kMaxParts));
   const int64_t budget = int64_t{256} << 20;
   while (parts > 1 && n * parts * k * 12 > budget) parts /= 2;
@@ -143,7 +138,7 @@ void knn(const irk_context& ctx, const irk_distance& dist, const float* query, i
   Knn a{tile_left(p, form), p.y, value_args(dist, p, form, d), n, m, d, k, self, !is_l2(dist.kind), chunk,
         static_cast<int>(parts), part_key.get(), part_idx.get(), part_len.get()};
   dim3 grid(static_cast<unsigned>(qtiles), static_cast<unsigned>(parts));
-  knn_partial_kernel<<<grid, kTileThreads, 0, s>>>(a);
+  knn_partial_kernel<<<grid, kWideThreads, 0, s>>>(a);
   IRK_LAUNCHED("knn_partial_kernel");
   knn_merge_kernel<<<grid_for(n, 128), 128, 0, s>>>(a, out_indices, out_values);
   IRK_LAUNCHED("knn_merge_kernel");

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.pytorch.Tensor;
 
 /** Retrieval metrics as PML's AccuracyCalculator computes them, plus Recall@k (DML papers). */
 public final class RetrievalMetrics {
@@ -60,17 +61,41 @@ public final class RetrievalMetrics {
     boolean self = reference == null;
     long[] rl = self ? queryLabels : refLabels;
     int m = self ? Views.rows(query, d, "query") : Views.rows(reference, d, "reference");
-    Views.labelCount(rl, m, self ? "queryLabels" : "refLabels");
+    int kk = neighbours(queryLabels, rl, m, self, k, recallKs);
+    Knn.Result knn = Knn.search(ctx, distance, query, reference, d, kk);
+    return compute(knn, queryLabels, rl, self, avgOfAvgs, recallKs);
+  }
+
+  /**
+   * As the array form, for [n x d] tensors on ctx's device (a CUDA context runs the kNN on the GPU and
+   * brings back only the neighbour lists); bfloat16 / float16 are widened once.
+   */
+  public static Result evaluate(Context ctx, Distance distance, Tensor query, long[] queryLabels, Tensor reference,
+      long[] refLabels, int k, boolean avgOfAvgs, int... recallKs) {
+    boolean self = reference == null;
+    long[] rl = self ? queryLabels : refLabels;
+    if (query == null) throw new IllegalArgumentException("query is null");
+    Tensor refs = self ? query : reference;
+    if (refs.dim() != 2) throw new IllegalArgumentException((self ? "query" : "reference") + " must be 2-D [n x d], got " + refs.dim() + "-D");
+    long rows = refs.size(0);
+    if (rows > Integer.MAX_VALUE) throw new IllegalArgumentException("too many references for Java arrays: " + rows);
+    int kk = neighbours(queryLabels, rl, (int) rows, self, k, recallKs);
+    Knn.Result knn = Knn.search(ctx, distance, query, reference, kk);
+    return compute(knn, queryLabels, rl, self, avgOfAvgs, recallKs);
+  }
+
+  /** The neighbours a search must return for k and the recall ks, given m references. */
+  private static int neighbours(long[] queryLabels, long[] refLabels, int m, boolean self, int k, int[] recallKs) {
+    Views.labelCount(refLabels, m, self ? "queryLabels" : "refLabels");
     int selfCount = self ? 1 : 0;
     int kk = switch (k) {
       case K_ALL -> m - selfCount;
-      case K_MAX_BIN_COUNT -> maxBinCount(rl, queryLabels) - selfCount;
+      case K_MAX_BIN_COUNT -> maxBinCount(refLabels, queryLabels) - selfCount;
       default -> k;
     };
     for (int rk : recallKs) kk = Math.max(kk, Math.min(rk, m - selfCount));
     if (kk <= 0) throw new IllegalArgumentException("no neighbours to retrieve: k = " + kk + " with " + m + " references");
-    Knn.Result knn = Knn.search(ctx, distance, query, reference, d, kk);
-    return compute(knn, queryLabels, rl, self, avgOfAvgs, recallKs);
+    return kk;
   }
 
   /** PML's max_bin_count: the largest reference count among the labels the queries have. */

@@ -117,6 +117,18 @@ class CudaTensorTest extends TorchTest {
   }
 
   @Test
+  void retrievalMetricsOnDeviceMatchCpu() {
+    Random r = new Random(8);
+    float[] x = Data.gaussian(r, N, D);
+    long[] y = Data.labels(r, N, 16);
+    RetrievalMetrics.Result want = RetrievalMetrics.evaluate(cpu, Distance.cosine(), x, y, null, null, D,
+        RetrievalMetrics.K_MAX_BIN_COUNT, false, 1, 8);
+    RetrievalMetrics.Result got = RetrievalMetrics.evaluate(gpu, Distance.cosine(), onGpu(Tensor.create(x, N, D)), y, null,
+        null, RetrievalMetrics.K_MAX_BIN_COUNT, false, 1, 8);
+    assertEquals(want.asMap(), got.asMap());
+  }
+
+  @Test
   void hostInputsWithADeviceContextAreRejected() {
     Tensor x = Tensor.create(Data.gaussian(new Random(6), 8, 4), 8, 4);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Distance.cosine().pairwise(gpu, x, null));

@@ -63,4 +63,35 @@ class TensorApiTest extends TorchTest {
         assertEquals(diff, sq[i * 4 + j], 1e-4);
       }
   }
+
+  @Test
+  void retrievalMetricsOnTensorsMatchHandDerivedCases() {
+    Tensor x = Tensor.create(new float[] {1, 0, 0.9f, 0.1f, 0, 1, 0.1f, 0.9f}, 4, 2);
+    RetrievalMetrics.Result together = RetrievalMetrics.evaluate(Context.defaultCpu(), Distance.cosine(), x,
+        new long[] {0, 0, 1, 1}, null, null, RetrievalMetrics.K_MAX_BIN_COUNT, false, 1, 2);
+    assertEquals(1.0, together.precisionAt1()); // each point's nearest other point is its classmate
+    assertEquals(1.0, together.mapAtR());
+    assertArrayEquals(new double[] {1.0, 1.0}, together.recallAtK());
+    RetrievalMetrics.Result apart = RetrievalMetrics.evaluate(Context.defaultCpu(), Distance.cosine(), x,
+        new long[] {0, 1, 0, 1}, null, null, RetrievalMetrics.K_MAX_BIN_COUNT, false, 1, 2);
+    // Every nearest point is of the other class. By cosine, (0.9, 0.1) and (0.1, 0.9) find their
+    // classmate 2nd (cos 0.22 beats 0.11), (1, 0) and (0, 1) find theirs 3rd (cos 0 after 0.11).
+    assertEquals(0.0, apart.precisionAt1());
+    assertArrayEquals(new double[] {0.0, 0.5}, apart.recallAtK());
+  }
+
+  @Test
+  void retrievalMetricsOnTensorsAgreeWithArrays() {
+    Random r = new Random(4);
+    float[] q = Data.gaussian(r, 40, D), ref = Data.gaussian(r, 30, D);
+    long[] ql = Data.labels(r, 40, 5), rl = Data.labels(r, 30, 5);
+    Context cpu = Context.defaultCpu();
+    Distance l2 = Distance.lp(false, 1);
+    assertEquals(RetrievalMetrics.evaluate(cpu, l2, q, ql, null, null, D, RetrievalMetrics.K_MAX_BIN_COUNT, false, 1, 4).asMap(),
+        RetrievalMetrics.evaluate(cpu, l2, Tensor.create(q, 40, D), ql, null, null, RetrievalMetrics.K_MAX_BIN_COUNT, false, 1, 4)
+            .asMap());
+    assertEquals(RetrievalMetrics.evaluate(cpu, l2, q, ql, ref, rl, D, RetrievalMetrics.K_ALL, true, 2).asMap(),
+        RetrievalMetrics.evaluate(cpu, l2, Tensor.create(q, 40, D), ql, Tensor.create(ref, 30, D), rl, RetrievalMetrics.K_ALL,
+            true, 2).asMap());
+  }
 }

@@ -6,10 +6,15 @@ import io.irkit.kernels.RetrievalMetrics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * The paper's evaluation: embed a split, every image queries all the others of the split (itself
- * excluded), precision@1, R-precision, MAP@R and Recall@k through irkit's exact kNN.
+ * excluded), precision@1, R-precision, MAP@R and Recall@k through irkit's exact kNN (on the GPU when
+ * the miner and loss run there, --loss-device).
  */
 final class Evaluation {
   private Evaluation() {}
@@ -20,12 +25,19 @@ final class Evaluation {
     }
   }
 
+  /** On a CUDA context the embeddings go to its device once and the kNN runs there. */
   static RetrievalMetrics.Result metrics(Context ctx, Embedded e, List<Integer> recallKs) {
     if (e.size() < 2) throw new IllegalArgumentException("an evaluation split needs at least 2 images, got " + e.size());
     int[] ks = recallKs.stream().mapToInt(Integer::intValue).toArray();
     // Embeddings are L2-normalized, so cosine ranks exactly like the L2 distance PML uses.
-    return RetrievalMetrics.evaluate(ctx, Distance.cosine(), e.embeddings(), e.labels(), null, null, e.dim(),
-        RetrievalMetrics.K_MAX_BIN_COUNT, false, ks);
+    if (!ctx.isCuda())
+      return RetrievalMetrics.evaluate(ctx, Distance.cosine(), e.embeddings(), e.labels(), null, null, e.dim(),
+          RetrievalMetrics.K_MAX_BIN_COUNT, false, ks);
+    try (PointerScope scope = new PointerScope()) {
+      Tensor onDevice = Tensor.create(e.embeddings(), e.size(), e.dim()).to(new Device("cuda:" + ctx.deviceIndex()), ScalarType.Float);
+      return RetrievalMetrics.evaluate(ctx, Distance.cosine(), onDevice, e.labels(), null, null,
+          RetrievalMetrics.K_MAX_BIN_COUNT, false, ks);
+    }
   }
 
   static Map<String, Object> asRecord(RetrievalMetrics.Result r) {

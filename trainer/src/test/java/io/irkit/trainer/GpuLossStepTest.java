@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.irkit.kernels.Context;
 import io.irkit.kernels.TorchRuntime;
+import java.util.List;
 import java.util.Random;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -66,5 +67,23 @@ class GpuLossStepTest {
   @Test
   void arcFaceWeightsTrainOnTheGpu() throws Exception {
     sameLosses("--loss", "ArcFaceLoss");
+  }
+
+  @Test
+  void evaluationOnTheGpuMatchesTheHost() {
+    Random rnd = new Random(2);
+    int n = 300, d = 24;
+    float[] x = new float[n * d];
+    long[] y = new long[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = i % 30;
+      double norm = 0;
+      for (int k = 0; k < d; k++) norm += Math.pow(x[i * d + k] = (float) rnd.nextGaussian(), 2);
+      for (int k = 0; k < d; k++) x[i * d + k] /= (float) Math.sqrt(norm);
+    }
+    Evaluation.Embedded e = new Evaluation.Embedded(x, y, d);
+    try (Context gpu = Context.cuda(0); Context cpu = Context.cpu(2)) {
+      assertEquals(Evaluation.metrics(cpu, e, List.of(1, 4)).asMap(), Evaluation.metrics(gpu, e, List.of(1, 4)).asMap());
+    }
   }
 }

@@ -2,6 +2,8 @@
 #include "common.cuh"
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <vector>
 
 namespace irk {
@@ -90,6 +92,13 @@ void store_scalar(cudaStream_t s, float* dst, float value) {
 void store_finite_loss(cudaStream_t s, float* dst, double loss) {
   if (!std::isfinite(loss)) fail(IRK_ERR_INTERNAL, "loss is not finite (%g)", loss);
   store_scalar(s, dst, static_cast<float>(loss));
+}
+
+int env_switch(const char* name) {
+  const char* v = std::getenv(name);
+  if (v != nullptr && std::strcmp(v, "1") == 0) return 1;
+  if (v != nullptr && std::strcmp(v, "0") == 0) return 0;
+  return -1;
 }
 
 }  // namespace cuda

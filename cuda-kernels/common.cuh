@@ -227,6 +227,10 @@ void sum_rows(cudaStream_t s, const double* vals, const int64_t* ca, const int64
 
 // Writes a float scalar the host computed (a loss) to `dst`: device memory in stream order (no host
 // buffer to keep alive), host memory at once (the caller then needs no copy back).
+// A developer switch read from the environment: 1 when the variable is "1", 0 when "0", else -1
+// (unset or anything else: decide by size). Callers cache it in a function-local static.
+int env_switch(const char* name);
+
 void store_scalar(cudaStream_t s, float* dst, float value);
 // store_scalar for a loss, which must be finite (IRK_ERR_INTERNAL otherwise).
 void store_finite_loss(cudaStream_t s, float* dst, double loss);

@@ -57,29 +57,38 @@ struct Epilogue {
   bool accumulate;
 };
 
-// The tile's products go through shared memory so that the epilogue (a loop, not 64 inlined copies
-// of distance_value) walks the tile row by row with consecutive threads on consecutive columns.
-__global__ void __launch_bounds__(kWideThreads) gemm_kernel(TileOperands op, Epilogue e) {
+// One 64 x 64 tile in either thread layout (tile.cuh). The products go through shared memory so
+// that the epilogue (a loop, not 16 or 64 inlined copies of distance_value) walks the tile row by
+// row with consecutive threads on consecutive columns.
+template <bool Wide>
+__device__ __forceinline__ void gemm_tile(const TileOperands& op, const Epilogue& e) {
+  constexpr int kThreadsHere = Wide ? kWideThreads : kTileThreads;
   __shared__ union {
     TileShared slabs;
     float out[kTile][kTile + 1];
   } sh;
   const int64_t r0 = static_cast<int64_t>(blockIdx.y) * kTile, c0 = static_cast<int64_t>(blockIdx.x) * kTile;
-  {
+  if constexpr (Wide) {
     float acc[8][8];
-    tile_product_wide(sh.slabs, op, r0, c0, acc);  // ends with a barrier: the slabs are free
+    tile_product_wide(sh.slabs, op, r0, c0, acc);  // both end with a barrier: the slabs are free
 #pragma unroll
     for (int i = 0; i < 8; ++i)
 #pragma unroll
       for (int j = 0; j < 8; ++j) sh.out[wide_row(i)][wide_col(j)] = acc[i][j];
+  } else {
+    float acc[4][4];
+    tile_product(sh.slabs, op, r0, c0, acc);
+    const int tr = threadIdx.x / 16, tc = threadIdx.x % 16;
+#pragma unroll
+    for (int i = 0; i < 4; ++i)
+#pragma unroll
+      for (int j = 0; j < 4; ++j) sh.out[tr + 16 * i][tc + 16 * j] = acc[i][j];
   }
   __syncthreads();
-  const int cc = static_cast<int>(threadIdx.x);
-  const int64_t c = c0 + cc;
-  if (c >= op.C) return;
-  for (int rr = 0; rr < kTile; ++rr) {
-    const int64_t r = r0 + rr;
-    if (r >= op.R) break;
+  for (int el = threadIdx.x; el < kTile * kTile; el += kThreadsHere) {
+    const int rr = el / kTile, cc = el % kTile;
+    const int64_t r = r0 + rr, c = c0 + cc;
+    if (r >= op.R || c >= op.C) continue;
     const int64_t at = r * e.ldo + c;
     const float g = sh.out[rr][cc];
     if (e.linear) {
@@ -93,11 +102,28 @@ __global__ void __launch_bounds__(kWideThreads) gemm_kernel(TileOperands op, Epi
   }
 }
 
+__global__ void __launch_bounds__(kTileThreads) gemm_kernel(TileOperands op, Epilogue e) { gemm_tile<false>(op, e); }
+__global__ void __launch_bounds__(kWideThreads) gemm_wide_kernel(TileOperands op, Epilogue e) { gemm_tile<true>(op, e); }
+
+// Below this many tiles the wide layout (2 warps a tile) leaves most of a large GPU's schedulers idle:
+// B = 1024 gives 256 tiles, its n x d backward at d = 512 128 tiles, on 132 SMs.
+// IRKIT_CUDA_WIDE_TILES=1 / =0 forces one layout at every size (tests of both).
+constexpr int64_t kWideMinTiles = 1024;
+bool use_wide_tiles(int64_t tiles) {
+  static const int mode = env_switch("IRKIT_CUDA_WIDE_TILES");
+  return mode >= 0 ? mode == 1 : tiles >= kWideMinTiles;
+}
+
 void launch_gemm(cudaStream_t s, const TileOperands& op, const Epilogue& e) {
   if (op.R > int64_t{65535} * kTile) fail(IRK_ERR_UNSUPPORTED, "CUDA: %lld rows exceed this kernel's grid", static_cast<long long>(op.R));
   dim3 grid(static_cast<unsigned>((op.C + kTile - 1) / kTile), static_cast<unsigned>((op.R + kTile - 1) / kTile));
-  gemm_kernel<<<grid, kWideThreads, 0, s>>>(op, e);
-  IRK_LAUNCHED("gemm_kernel");
+  if (use_wide_tiles(static_cast<int64_t>(grid.x) * grid.y)) {
+    gemm_wide_kernel<<<grid, kWideThreads, 0, s>>>(op, e);
+    IRK_LAUNCHED("gemm_wide_kernel");
+  } else {
+    gemm_kernel<<<grid, kTileThreads, 0, s>>>(op, e);
+    IRK_LAUNCHED("gemm_kernel");
+  }
 }
 
 // d(value)/d(base) and the L2 chain, applied to dLoss/dS (dmath::chain_coef).

@@ -1,7 +1,4 @@
 // See stream.cuh.
-#include <cstdlib>
-#include <cstring>
-
 #include "stream.cuh"
 
 namespace irk {
@@ -10,12 +7,7 @@ namespace {
 
 // IRKIT_CUDA_STREAM: 1 always, 0 never, -1 (unset or anything else) by size.
 int stream_mode() {
-  static const int mode = [] {
-    const char* v = std::getenv("IRKIT_CUDA_STREAM");
-    if (v != nullptr && std::strcmp(v, "1") == 0) return 1;
-    if (v != nullptr && std::strcmp(v, "0") == 0) return 0;
-    return -1;
-  }();
+  static const int mode = env_switch("IRKIT_CUDA_STREAM");
   return mode;
 }
 

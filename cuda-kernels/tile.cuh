@@ -2,14 +2,16 @@
 // through shared memory in slabs of 16 t. Operands are strided views (A(r, t) = A[r * a_r + t * a_t]),
 // so one kernel serves X Y^T, C Y and C^T X. Every element sums t in order from 0, each product
 // rounded and then added (dmath::mul_add_rn, never fused): exactly dmath::dot_seq, the reference
-// sgemm cpu/distance.cpp reproduces. Two thread layouts:
+// sgemm cpu/distance.cpp reproduces. Two thread layouts, both reading shared memory as float4:
 //   tile_product       256 threads, a 4 x 4 register block each at rows tr + 16 i, columns
-//                      tc + 16 j (tr = thread / 16, tc = thread % 16): for kernels whose other
-//                      work wants many threads per tile (kNN heaps, streamed row passes).
-//   tile_product_wide  64 threads, an 8 x 8 block each (wide_row / wide_col), read from shared
-//                      memory as float4: half the shared-memory traffic per multiply-add, and the
-//                      next slab loads from global memory while this one is multiplied. The dense
-//                      products (distance matrices, backward) use it.
+//                      tc + 16 j (tr = thread / 16, tc = thread % 16); the slab is stored
+//                      permuted so that those 4 rows (columns) are adjacent. Many warps per tile:
+//                      the layout for small grids, and for kernels whose other work wants many
+//                      threads (streamed row passes).
+//   tile_product_wide  64 threads, an 8 x 8 block each (wide_row / wide_col): half the
+//                      shared-memory traffic per multiply-add, and the next slab loads from global
+//                      memory while this one is multiplied; for grids that fill the device
+//                      several times over (large distance matrices, kNN).
 #pragma once
 #include <cstdint>
 
@@ -64,9 +66,14 @@ struct Slab {
 #pragma unroll
     for (int q = 0; q < kPerThread; ++q) v[q] = (r + q * drr < rows && t + q * dtt < T) ? p[q * step] : 0.f;
   }
+  // Permuted: row r at (r % 16) * 4 + r / 16, so rows r, r + 16, r + 32, r + 48 are one float4.
+  template <bool Permuted>
   __device__ __forceinline__ void store(float (*S)[kTileLd]) const {
 #pragma unroll
-    for (int q = 0; q < kPerThread; ++q) S[tt + q * dtt][rr + q * drr] = v[q];
+    for (int q = 0; q < kPerThread; ++q) {
+      const int r = rr + q * drr;
+      S[tt + q * dtt][Permuted ? (r % 16) * 4 + r / 16 : r] = v[q];
+    }
   }
 };
 
@@ -82,16 +89,14 @@ __device__ __forceinline__ void tile_product(TileShared& sh, const TileOperands&
     Slab<kTileThreads> sa(op.a_t), sb(op.b_t);
     sa.fetch(op.A, op.a_r, op.a_t, r0, op.R, t0, op.T);
     sb.fetch(op.B, op.b_c, op.b_t, c0, op.C, t0, op.T);
-    sa.store(sh.a);
-    sb.store(sh.b);
+    sa.store<true>(sh.a);
+    sb.store<true>(sh.b);
     __syncthreads();
 #pragma unroll
     for (int tt = 0; tt < kTileK; ++tt) {
-      float a[4], b[4];
-#pragma unroll
-      for (int i = 0; i < 4; ++i) a[i] = sh.a[tt][tr + 16 * i];
-#pragma unroll
-      for (int j = 0; j < 4; ++j) b[j] = sh.b[tt][tc + 16 * j];
+      const float4 av = *reinterpret_cast<const float4*>(&sh.a[tt][4 * tr]);  // rows tr + 16 i
+      const float4 bv = *reinterpret_cast<const float4*>(&sh.b[tt][4 * tc]);  // columns tc + 16 j
+      const float a[4] = {av.x, av.y, av.z, av.w}, b[4] = {bv.x, bv.y, bv.z, bv.w};
 #pragma unroll
       for (int i = 0; i < 4; ++i)
 #pragma unroll
@@ -126,8 +131,8 @@ __device__ __forceinline__ void tile_product_wide(TileShared& sh, const TileOper
   sa.fetch(op.A, op.a_r, op.a_t, r0, op.R, 0, op.T);
   sb.fetch(op.B, op.b_c, op.b_t, c0, op.C, 0, op.T);
   for (int64_t t0 = 0; t0 < op.T; t0 += kTileK) {
-    sa.store(sh.a);
-    sb.store(sh.b);
+    sa.store<false>(sh.a);
+    sb.store<false>(sh.b);
     __syncthreads();
     if (t0 + kTileK < op.T) {  // the next slab's loads are in flight during this slab's products
       sa.fetch(op.A, op.a_r, op.a_t, r0, op.R, t0 + kTileK, op.T);

@@ -40,7 +40,7 @@ final class Checkpoint {
       saveOptimizer(p.optimizer(), work.resolve("optimizer.pt"));
       if (p.classifierWeights() != null) {
         OutputArchive a = new OutputArchive();
-        a.write("weights", p.classifierWeights());
+        a.write("weights", p.classifierWeights().cpu()); // host bytes: a CPU-only machine can evaluate a GPU run
         a.save_to(work.resolve("classifier.pt").toString());
         saveOptimizer(p.classifierOptimizer(), work.resolve("classifier_optimizer.pt"));
       }

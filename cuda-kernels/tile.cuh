@@ -25,7 +25,7 @@ constexpr int kTile = 64;
 constexpr int kTileK = 16;
 constexpr int kTileThreads = 256;
 constexpr int kWideThreads = 64;
-constexpr int kTileLd = kTile + 4;  // row stride: float4-aligned rows, transposed stores 2-way at worst
+constexpr int kTileLd = kTile + 4;  // row stride: float4-aligned rows; a slab's stores conflict at most 4-way
 static_assert(kTileLd % 4 == 0, "float4 reads need 16-byte aligned rows");
 
 struct TileShared {

@@ -2,7 +2,8 @@
 # On a bare GPU machine (nvcc, cmake, a C++ compiler; no Java, no network): builds libirkit with the
 # CUDA twins for the local GPU only, runs irkit-check (every CUDA kernel against its CPU twin) and
 # then irkit-bench (CUDA events, kernel / SGEMM table). Logs and the table go to $OUT when set,
-# else to bench/gpu/out: build.log, check.log, check-streamed.log, bench.log, table.md. Meant to
+# else to bench/gpu/out: build.log, check.log, check-streamed.log, bench.log, table.md, and
+# table-wide-tiles-{0,1}.md (the dense products' two tile layouts at B = 1024 and 4096). Meant to
 # finish within 8 minutes; exits non-zero if the build fails or any check fails.
 #
 # usage: bench/gpu/run.sh            (env: OUT, BUILD_DIR, SEED, CHECK_ARGS, BENCH_ARGS)
@@ -57,6 +58,14 @@ if [ "$bench_build_status" -eq 0 ]; then
   timeout 150 "$tools/irkit-bench" --require-device --out "$out/table.md" ${BENCH_ARGS:-} 2>&1 | tee "$out/bench.log"
   bench_status=${PIPESTATUS[0]}
   echo "irkit-bench finished with status $bench_status after $((SECONDS - start)) s"
+  # The dense products' two tile layouts, each forced, at a shape on either side of the size
+  # threshold that picks between them (cuda-kernels/distance.cu, kWideMinTiles).
+  for wide in 0 1; do
+    IRKIT_CUDA_WIDE_TILES=$wide timeout 40 "$tools/irkit-bench" --require-device --shapes 1024:512,4096:512 \
+      --stream-shape 0:0 --knn-shape 0:0 --cpu-max-b 0 --out "$out/table-wide-tiles-$wide.md" \
+      >"$out/bench-wide-tiles-$wide.log" 2>&1 || echo "layout comparison (IRKIT_CUDA_WIDE_TILES=$wide) failed"
+  done
+  echo "tile layout comparison finished after $((SECONDS - start)) s"
 else
   echo "irkit-bench did not build (status $bench_build_status), see $out/build.log" | tee "$out/bench.log"
 fi

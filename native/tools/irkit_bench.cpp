@@ -9,13 +9,18 @@
 // MS miner, MS loss, the fused MS miner + loss, batch-hard miner and contrastive loss next to the
 // GEMM of that shape. --knn-shape N:d (default 100000:128; 0:0 skips it) times irk_knn (k = 10) of
 // N queries against themselves next to the GEMM floor of that product, computed in row chunks (no
-// N x N buffer). Exits 1 when any timed call failed.
+// N x N buffer). Up to --cpu-max-b rows (default 1024, the "10x faster than its CPU twin"
+// shape) each row also times its CPU twin: the same call on a CPU context with every hardware
+// thread, host memory, wall-clock median of --cpu-reps runs (default 3, after one warm-up).
+// Exits 1 when any timed call failed.
 //
 // usage: irkit-bench [--reps N] [--shapes B:d,B:d,...] [--stream-shape B:d] [--knn-shape N:d] [--out FILE]
-//                    [--require-device]
+//                    [--cpu-max-b B] [--cpu-reps N] [--require-device]
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "tool_util.h"
 
@@ -55,6 +60,35 @@ double median_ms(cudaStream_t stream, int reps, const std::function<bool(int)>& 
   return reps % 2 ? ms[static_cast<size_t>(reps / 2)] : 0.5 * (ms[static_cast<size_t>(reps / 2 - 1)] + ms[static_cast<size_t>(reps / 2)]);
 }
 
+// Median wall-clock milliseconds of `reps` runs of fn(batch index) after one warm-up (CPU twins).
+double cpu_median_ms(int reps, const std::function<bool(int)>& fn) {
+  if (!fn(0)) return -1.0;
+  std::vector<double> ms(static_cast<size_t>(reps));
+  for (int i = 0; i < reps; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (!fn(i % kRotate)) return -1.0;
+    ms[static_cast<size_t>(i)] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }
+  std::sort(ms.begin(), ms.end());
+  return reps % 2 ? ms[static_cast<size_t>(reps / 2)] : 0.5 * (ms[static_cast<size_t>(reps / 2 - 1)] + ms[static_cast<size_t>(reps / 2)]);
+}
+
+// Where a row's call runs: the CUDA context on device buffers, or a CPU context (the CPU twin) on
+// host buffers of the same sizes. Per rotating batch: the batch and its embeddings and labels.
+struct Side {
+  irk_context* ctx;
+  std::vector<irk_batch> batches;
+  float* out;  // B x B
+  float* loss;
+  float* grad;     // B x d
+  int64_t* kidx;   // B x k
+  const float* w;  // classifier weights, d x B / 4
+  float* gw;
+  irk_mined* mined;
+  const float* x(int r) const { return batches[static_cast<size_t>(r)].emb; }
+  const int64_t* labels(int r) const { return batches[static_cast<size_t>(r)].labels; }
+};
+
 bool ok(irk_status st, const char* what) {
   if (st == IRK_OK) return true;
   std::fprintf(stderr, "%s failed: %s\n", what, irk_last_error());
@@ -79,7 +113,8 @@ std::vector<Shape> parse_shapes(const std::string& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int reps = 50;
+  int reps = 50, cpu_reps = 3;
+  int64_t cpu_max_b = 1024;
   std::string out_path;
   bool require_device = false;
   // 1024 x 512: the shape of the targets (MS miner + loss, batch-hard triplet within 3x of SGEMM).
@@ -96,10 +131,12 @@ int main(int argc, char** argv) {
       const std::vector<Shape> one = parse_shapes(argv[++i]);
       knn_shape = one.empty() ? Shape{0, 0} : one[0];
     } else if (a == "--out" && i + 1 < argc) out_path = argv[++i];
+    else if (a == "--cpu-max-b" && i + 1 < argc) cpu_max_b = std::atoll(argv[++i]);
+    else if (a == "--cpu-reps" && i + 1 < argc) cpu_reps = std::max(1, std::atoi(argv[++i]));
     else if (a == "--require-device") require_device = true;
     else {
       std::fprintf(stderr, "usage: irkit-bench [--reps N] [--shapes B:d,...] [--stream-shape B:d] [--knn-shape N:d] "
-                           "[--out FILE] [--require-device]\n");
+                           "[--out FILE] [--cpu-max-b B] [--cpu-reps N] [--require-device]\n");
       return 3;
     }
   }
@@ -113,8 +150,10 @@ int main(int argc, char** argv) {
   cudaStream_t stream = nullptr;
   CU(cudaStreamCreate(&stream));
   irk_context* ctx = nullptr;
+  irk_context* cpu = nullptr;
   if (!ok(irk_context_create(IRK_DEVICE_CUDA, 0, 0, &ctx), "irk_context_create") ||
-      !ok(irk_context_set_stream(ctx, stream), "irk_context_set_stream"))
+      !ok(irk_context_set_stream(ctx, stream), "irk_context_set_stream") ||
+      !ok(irk_context_create(IRK_DEVICE_CPU, 0, 0, &cpu), "irk_context_create (CPU)"))
     return 3;
 #if IRKIT_BENCH_CUBLAS
   const char* gemm_name = "cuBLAS SGEMM";
@@ -139,8 +178,12 @@ int main(int argc, char** argv) {
                 prop.name, reps, kWarmup, kRotate);
   line(buf);
   line(std::string("\nGEMM: ") + gemm_name + ", C = X X^T (B x d x B). Inputs: 4 per class around class centres. Times in ms.\n");
-  line("| kernel | B | d | kernel ms | GEMM ms | kernel / GEMM |");
-  line("|---|---:|---:|---:|---:|---:|");
+  std::snprintf(buf, sizeof buf, "CPU twin: the same call on a CPU context (%u hardware threads, host memory), wall-clock "
+                "median of %d runs, for B <= %lld.\n", std::thread::hardware_concurrency(), cpu_reps,
+                static_cast<long long>(cpu_max_b));
+  line(buf);
+  line("| kernel | B | d | kernel ms | GEMM ms | kernel / GEMM | CPU twin ms | CPU twin / kernel |");
+  line("|---|---:|---:|---:|---:|---:|---:|---:|");
 
   const irk_distance cos{IRK_DIST_COSINE, 1, 1.0}, l2{IRK_DIST_L2, 1, 1.0};
 #if !IRKIT_BENCH_CUBLAS
@@ -161,150 +204,146 @@ int main(int argc, char** argv) {
 #endif
   };
   auto bench_shape = [&](const Shape& sh, bool streamed) {
-    const int64_t B = sh.b, d = sh.d;
+    const int64_t B = sh.b, d = sh.d, k = 10, C = B / 4;  // C: classifier classes, 4 per class
     std::vector<Inputs> in;
     std::vector<std::unique_ptr<DevInputs>> dev;
     for (int r = 0; r < kRotate; ++r) {
       in.push_back(make_inputs(B, d, 4, 0, false, rng, true));
       dev.emplace_back(new DevInputs(in.back()));
     }
-    Dev<float> out(static_cast<size_t>(B * B)), loss(1), grad(static_cast<size_t>(B * d));
-    const int64_t k = 10;
+    std::vector<float> w(static_cast<size_t>(d * C));
+    std::normal_distribution<float> normal(0.f, 1.f);
+    for (float& v : w) v = normal(rng);
+    Dev<float> out(static_cast<size_t>(B * B)), loss(1), grad(static_cast<size_t>(B * d)), W(w), gw(w.size());
     Dev<int64_t> kidx(static_cast<size_t>(B * k));
     irk_mined* mined = nullptr;
     irk_mined_create(&mined);
+    Side gpu{ctx, {}, out.ptr(), loss.ptr(), grad.ptr(), kidx.ptr(), W.ptr(), gw.ptr(), mined};
+    for (int r = 0; r < kRotate; ++r) gpu.batches.push_back(device_batch(in[static_cast<size_t>(r)], *dev[static_cast<size_t>(r)]));
+    // The CPU twin's host buffers, only where it is timed.
+    const bool with_cpu = !streamed && B <= cpu_max_b;
+    std::vector<float> h_out, h_loss(1), h_grad, h_gw;
+    std::vector<int64_t> h_kidx;
+    irk_mined* h_mined = nullptr;
+    Side host{cpu, {}, nullptr, h_loss.data(), nullptr, nullptr, w.data(), nullptr, nullptr};
+    if (with_cpu) {
+      h_out.resize(static_cast<size_t>(B * B));
+      h_grad.resize(static_cast<size_t>(B * d));
+      h_gw.resize(w.size());
+      h_kidx.resize(static_cast<size_t>(B * k));
+      irk_mined_create(&h_mined);
+      host = Side{cpu, {}, h_out.data(), h_loss.data(), h_grad.data(), h_kidx.data(), w.data(), h_gw.data(), h_mined};
+      for (int r = 0; r < kRotate; ++r) host.batches.push_back(host_batch(in[static_cast<size_t>(r)]));
+    }
 
     double gemm = median_ms(stream, reps, [&](int r) { return gemm_into(dev[r]->x.ptr(), B, d, 0, B, out.ptr()); });
-    auto row = [&](const std::string& plain, const std::function<bool(int)>& fn) {
+    using Call = std::function<bool(const Side&, int)>;
+    auto row = [&](const std::string& plain, const Call& fn) {
       const std::string name = streamed ? plain + " [streamed]" : plain;
-      const double t = median_ms(stream, reps, fn);
-      if (t < 0) {
-        any_failed = true;
-        std::snprintf(buf, sizeof buf, "| %s | %lld | %lld | failed | %.4f | - |", name.c_str(), static_cast<long long>(B),
-                      static_cast<long long>(d), gemm);
-      } else {
-        std::snprintf(buf, sizeof buf, "| %s | %lld | %lld | %.4f | %.4f | %.2f |", name.c_str(), static_cast<long long>(B),
-                      static_cast<long long>(d), t, gemm, t / gemm);
-      }
+      const double t = median_ms(stream, reps, [&](int r) { return fn(gpu, r); });
+      const double tc = with_cpu ? cpu_median_ms(cpu_reps, [&](int r) { return fn(host, r); }) : 0.0;
+      if (t < 0 || tc < 0) any_failed = true;
+      char kernel[32], cpu_cols[64];
+      std::snprintf(kernel, sizeof kernel, t < 0 ? "failed" : "%.4f", t);
+      if (!with_cpu) std::snprintf(cpu_cols, sizeof cpu_cols, "- | -");
+      else if (tc < 0 || t < 0) std::snprintf(cpu_cols, sizeof cpu_cols, "%s | -", tc < 0 ? "failed" : "");
+      else std::snprintf(cpu_cols, sizeof cpu_cols, "%.3f | %.1f", tc, tc / t);
+      if (t < 0) std::snprintf(buf, sizeof buf, "| %s | %lld | %lld | failed | %.4f | - | %s |", name.c_str(),
+                               static_cast<long long>(B), static_cast<long long>(d), gemm, cpu_cols);
+      else std::snprintf(buf, sizeof buf, "| %s | %lld | %lld | %s | %.4f | %.2f | %s |", name.c_str(),
+                         static_cast<long long>(B), static_cast<long long>(d), kernel, gemm, t / gemm, cpu_cols);
       line(buf);
     };
-    auto batch = [&](int r) { return device_batch(in[static_cast<size_t>(r)], *dev[static_cast<size_t>(r)]); };
-    auto pair_loss = [&](const char* name, const std::function<irk_status(const irk_batch*, irk_loss_out*)>& fn) {
-      row(name, [&](int r) {
-        irk_batch b = batch(r);
-        irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, nullptr};
-        return ok(fn(&b, &o), name);
+    auto pair_loss = [&](const char* name, const std::function<irk_status(const Side&, const irk_batch*, irk_loss_out*)>& fn) {
+      row(name, [&, name](const Side& s, int r) {
+        irk_loss_out o{s.loss, s.grad, nullptr, nullptr};
+        return ok(fn(s, &s.batches[static_cast<size_t>(r)], &o), name);
       });
     };
-    auto ms_fused = [&](const irk_batch* b, irk_loss_out* o) {
-      return irk_ms_miner_loss(ctx, b, &cos, 0.1, 2, 50, 0.5, nullptr, o);
+    auto miner = [&](const char* name, const std::function<irk_status(const Side&, const irk_batch*)>& fn) {
+      row(name, [&, name](const Side& s, int r) { return ok(fn(s, &s.batches[static_cast<size_t>(r)]), name); });
     };
-    auto contrastive = [&](const irk_batch* b, irk_loss_out* o) {
-      return irk_contrastive_loss(ctx, b, &cos, nullptr, 1.0, 0.0, o);
+    auto ms_fused = [&](const Side& s, const irk_batch* b, irk_loss_out* o) {
+      return irk_ms_miner_loss(s.ctx, b, &cos, 0.1, 2, 50, 0.5, nullptr, o);
     };
+    auto contrastive = [&](const Side& s, const irk_batch* b, irk_loss_out* o) {
+      return irk_contrastive_loss(s.ctx, b, &cos, nullptr, 1.0, 0.0, o);
+    };
+    auto ms_miner = [&](const Side& s, const irk_batch* b) { return irk_ms_miner(s.ctx, b, &cos, 0.1, s.mined); };
+    auto ms_loss = [&](const Side& s, const irk_batch* b, irk_loss_out* o) {
+      return irk_ms_loss(s.ctx, b, &cos, nullptr, 2, 50, 0.5, o);
+    };
+    auto batch_hard = [&](const Side& s, const irk_batch* b) { return irk_batch_hard_miner(s.ctx, b, &cos, s.mined); };
     if (streamed) {
-      row("ms_miner cosine", [&](int r) {
-        irk_batch b = batch(r);
-        return ok(irk_ms_miner(ctx, &b, &cos, 0.1, mined), "irk_ms_miner");
-      });
-      pair_loss("ms_loss cosine (+grad)", [&](const irk_batch* b, irk_loss_out* o) {
-        return irk_ms_loss(ctx, b, &cos, nullptr, 2, 50, 0.5, o);
-      });
+      miner("ms_miner cosine", ms_miner);
+      pair_loss("ms_loss cosine (+grad)", ms_loss);
       pair_loss("ms_miner_loss cosine (fused, +grad)", ms_fused);
-      row("batch_hard_miner cosine", [&](int r) {
-        irk_batch b = batch(r);
-        return ok(irk_batch_hard_miner(ctx, &b, &cos, mined), "irk_batch_hard_miner");
-      });
+      miner("batch_hard_miner cosine", batch_hard);
       pair_loss("contrastive_loss cosine (+grad)", contrastive);
       irk_mined_destroy(mined);
       return;
     }
     // irkit's own tiled product alone (no normalization): how far it is from the GEMM column.
     const irk_distance plain_dot{IRK_DIST_DOT, 0, 1.0};
-    row("pairwise dot (irkit tiled GEMM)", [&](int r) {
-      return ok(irk_pairwise(ctx, &plain_dot, dev[r]->x.ptr(), B, nullptr, B, d, out.ptr()), "irk_pairwise");
+    auto pairwise = [&](const irk_distance& dist) {
+      return [&dist, B, d](const Side& s, int r) {
+        return ok(irk_pairwise(s.ctx, &dist, s.x(r), B, nullptr, B, d, s.out), "irk_pairwise");
+      };
+    };
+    row("pairwise dot (irkit tiled GEMM)", pairwise(plain_dot));
+    row("pairwise cosine", pairwise(cos));
+    row("pairwise l2", pairwise(l2));
+    row("knn cosine k=10", [&](const Side& s, int r) {
+      return ok(irk_knn(s.ctx, &cos, s.x(r), B, nullptr, B, d, k, s.kidx, s.out), "irk_knn");
     });
-    row("pairwise cosine", [&](int r) {
-      return ok(irk_pairwise(ctx, &cos, dev[r]->x.ptr(), B, nullptr, B, d, out.ptr()), "irk_pairwise");
-    });
-    row("pairwise l2", [&](int r) {
-      return ok(irk_pairwise(ctx, &l2, dev[r]->x.ptr(), B, nullptr, B, d, out.ptr()), "irk_pairwise");
-    });
-    row("knn cosine k=10", [&](int r) {
-      return ok(irk_knn(ctx, &cos, dev[r]->x.ptr(), B, nullptr, B, d, k, kidx.ptr(), out.ptr()), "irk_knn");
-    });
-    row("ms_miner cosine", [&](int r) {
-      irk_batch b = batch(r);
-      return ok(irk_ms_miner(ctx, &b, &cos, 0.1, mined), "irk_ms_miner");
-    });
-    row("batch_hard_miner cosine", [&](int r) {
-      irk_batch b = batch(r);
-      return ok(irk_batch_hard_miner(ctx, &b, &cos, mined), "irk_batch_hard_miner");
-    });
-    row("ms_loss cosine (+grad)", [&](int r) {
-      irk_batch b = batch(r);
-      irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, nullptr};
-      return ok(irk_ms_loss(ctx, &b, &cos, nullptr, 2, 50, 0.5, &o), "irk_ms_loss");
-    });
+    miner("ms_miner cosine", ms_miner);
+    miner("batch_hard_miner cosine", batch_hard);
+    pair_loss("ms_loss cosine (+grad)", ms_loss);
     pair_loss("ms_miner_loss cosine (fused, +grad)", ms_fused);
-    pair_loss("batch_hard_triplet_loss cosine (fused, +grad)", [&](const irk_batch* b, irk_loss_out* o) {
-      return irk_batch_hard_triplet_loss(ctx, b, &cos, 0.05, 0, 0, nullptr, o);
+    pair_loss("batch_hard_triplet_loss cosine (fused, +grad)", [&](const Side& s, const irk_batch* b, irk_loss_out* o) {
+      return irk_batch_hard_triplet_loss(s.ctx, b, &cos, 0.05, 0, 0, nullptr, o);
     });
-    row("triplet_margin_loss cosine (+grad)", [&](int r) {
-      irk_batch b = batch(r);
-      irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, nullptr};
-      return ok(irk_triplet_margin_loss(ctx, &b, &cos, nullptr, 0.05, 0, 0, &o), "irk_triplet_margin_loss");
+    pair_loss("triplet_margin_loss cosine (+grad)", [&](const Side& s, const irk_batch* b, irk_loss_out* o) {
+      return irk_triplet_margin_loss(s.ctx, b, &cos, nullptr, 0.05, 0, 0, o);
     });
     pair_loss("contrastive_loss cosine (+grad)", contrastive);
-    pair_loss("ntxent_loss cosine (+grad)", [&](const irk_batch* b, irk_loss_out* o) {
-      return irk_ntxent_loss(ctx, b, &cos, nullptr, 0.07, o);
+    pair_loss("ntxent_loss cosine (+grad)", [&](const Side& s, const irk_batch* b, irk_loss_out* o) {
+      return irk_ntxent_loss(s.ctx, b, &cos, nullptr, 0.07, o);
     });
-    pair_loss("supcon_loss cosine (+grad)", [&](const irk_batch* b, irk_loss_out* o) {
-      return irk_supcon_loss(ctx, b, &cos, nullptr, 0.1, o);
+    pair_loss("supcon_loss cosine (+grad)", [&](const Side& s, const irk_batch* b, irk_loss_out* o) {
+      return irk_supcon_loss(s.ctx, b, &cos, nullptr, 0.1, o);
     });
-    pair_loss("circle_loss cosine (+grad)", [&](const irk_batch* b, irk_loss_out* o) {
-      return irk_circle_loss(ctx, b, &cos, nullptr, 0.4, 80, o);
+    pair_loss("circle_loss cosine (+grad)", [&](const Side& s, const irk_batch* b, irk_loss_out* o) {
+      return irk_circle_loss(s.ctx, b, &cos, nullptr, 0.4, 80, o);
     });
-    pair_loss("tcm_loss cosine (+grad)", [&](const irk_batch* b, irk_loss_out* o) {
-      return irk_tcm_loss(ctx, b, &cos, nullptr, 1, 1, 0.9, 0.5, o);
+    pair_loss("tcm_loss cosine (+grad)", [&](const Side& s, const irk_batch* b, irk_loss_out* o) {
+      return irk_tcm_loss(s.ctx, b, &cos, nullptr, 1, 1, 0.9, 0.5, o);
     });
-    row("pair_margin_miner cosine", [&](int r) {
-      irk_batch b = batch(r);
-      return ok(irk_pair_margin_miner(ctx, &b, &cos, 0.8, 0.2, mined), "irk_pair_margin_miner");
+    miner("pair_margin_miner cosine", [&](const Side& s, const irk_batch* b) {
+      return irk_pair_margin_miner(s.ctx, b, &cos, 0.8, 0.2, s.mined);
     });
-    row("batch_easy_hard_miner cosine", [&](int r) {
-      irk_batch b = batch(r);
-      return ok(irk_batch_easy_hard_miner(ctx, &b, &cos, IRK_STRATEGY_EASY, IRK_STRATEGY_SEMIHARD, nullptr, nullptr, mined),
-                "irk_batch_easy_hard_miner");
+    miner("batch_easy_hard_miner cosine", [&](const Side& s, const irk_batch* b) {
+      return irk_batch_easy_hard_miner(s.ctx, b, &cos, IRK_STRATEGY_EASY, IRK_STRATEGY_SEMIHARD, nullptr, nullptr, s.mined);
     });
-    row("triplet_margin_miner cosine hard", [&](int r) {
-      irk_batch b = batch(r);
-      return ok(irk_triplet_margin_miner(ctx, &b, &cos, 0.05, IRK_TRIPLETS_HARD, mined), "irk_triplet_margin_miner");
+    miner("triplet_margin_miner cosine hard", [&](const Side& s, const irk_batch* b) {
+      return irk_triplet_margin_miner(s.ctx, b, &cos, 0.05, IRK_TRIPLETS_HARD, s.mined);
     });
-    {
-      // Classifier losses: B / 4 classes (4 per class), W [d x C].
-      const int64_t C = B / 4;
-      std::vector<float> w(static_cast<size_t>(d * C));
-      std::normal_distribution<float> normal(0.f, 1.f);
-      for (float& v : w) v = normal(rng);
-      Dev<float> W(w), gw(w.size());
-      row("cosface_loss (+grad, +dW)", [&](int r) {
-        irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, gw.ptr()};
-        return ok(irk_cosface_loss(ctx, dev[r]->x.ptr(), dev[r]->xl.ptr(), B, d, W.ptr(), C, nullptr, 0.35, 64, &o),
-                  "irk_cosface_loss");
-      });
-      row("arcface_loss (+grad, +dW)", [&](int r) {
-        irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, gw.ptr()};
-        return ok(irk_arcface_loss(ctx, dev[r]->x.ptr(), dev[r]->xl.ptr(), B, d, W.ptr(), C, nullptr, 28.6, 64, &o),
-                  "irk_arcface_loss");
-      });
-      row("proxy_anchor_loss (+grad, +dP)", [&](int r) {
-        irk_loss_out o{loss.ptr(), grad.ptr(), nullptr, gw.ptr()};
-        return ok(irk_proxy_anchor_loss(ctx, dev[r]->x.ptr(), dev[r]->xl.ptr(), B, d, W.ptr(), C, nullptr, 0.1, 32, &o),
-                  "irk_proxy_anchor_loss");
-      });
-    }
+    // Classifier losses: B / 4 classes (4 per class), W [d x C].
+    row("cosface_loss (+grad, +dW)", [&](const Side& s, int r) {
+      irk_loss_out o{s.loss, s.grad, nullptr, s.gw};
+      return ok(irk_cosface_loss(s.ctx, s.x(r), s.labels(r), B, d, s.w, C, nullptr, 0.35, 64, &o), "irk_cosface_loss");
+    });
+    row("arcface_loss (+grad, +dW)", [&](const Side& s, int r) {
+      irk_loss_out o{s.loss, s.grad, nullptr, s.gw};
+      return ok(irk_arcface_loss(s.ctx, s.x(r), s.labels(r), B, d, s.w, C, nullptr, 28.6, 64, &o), "irk_arcface_loss");
+    });
+    row("proxy_anchor_loss (+grad, +dP)", [&](const Side& s, int r) {
+      irk_loss_out o{s.loss, s.grad, nullptr, s.gw};
+      return ok(irk_proxy_anchor_loss(s.ctx, s.x(r), s.labels(r), B, d, s.w, C, nullptr, 0.1, 32, &o),
+                "irk_proxy_anchor_loss");
+    });
     irk_mined_destroy(mined);
+    if (h_mined) irk_mined_destroy(h_mined);
   };
   for (const Shape& sh : shapes) bench_shape(sh, false);
   if (stream_shape.b > 0 && stream_shape.d > 0) bench_shape(stream_shape, true);
@@ -325,7 +364,7 @@ int main(int argc, char** argv) {
       return ok(irk_knn(ctx, &cos, dev.x.ptr(), N, nullptr, N, d, k, idx.ptr(), val.ptr()), "irk_knn");
     });
     if (knn_ms < 0 || floor_ms < 0) any_failed = true;
-    std::snprintf(buf, sizeof buf, "| knn cosine k=10 (N x N, GEMM floor in %lld-row chunks) | %lld | %lld | %.4f | %.4f | %.2f |",
+    std::snprintf(buf, sizeof buf, "| knn cosine k=10 (N x N, GEMM floor in %lld-row chunks) | %lld | %lld | %.4f | %.4f | %.2f | - | - |",
                   static_cast<long long>(chunk), static_cast<long long>(N), static_cast<long long>(d), knn_ms, floor_ms,
                   knn_ms / floor_ms);
     line(buf);
@@ -344,6 +383,7 @@ int main(int argc, char** argv) {
   cublasDestroy(blas);
 #endif
   irk_context_destroy(ctx);
+  irk_context_destroy(cpu);
   cudaStreamDestroy(stream);
   if (any_failed) std::printf("irkit-bench: some calls failed (\"failed\" rows above)\n");
   return any_failed ? 1 : 0;

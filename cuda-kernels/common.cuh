@@ -47,6 +47,14 @@ class DeviceScope {
 
 inline cudaStream_t stream_of(const irk_context& ctx) { return static_cast<cudaStream_t>(ctx.stream); }
 
+// p[0..3] as one 16-byte read; p must be 16-byte aligned (the emulator checks, a GPU faults).
+__device__ __forceinline__ float4 load_float4(const float* p) {
+#if defined(IRK_CUDA_EMULATOR)
+  if (reinterpret_cast<uintptr_t>(p) % 16 != 0) ::irk_emu::misaligned_vector_read(p, 16);
+#endif
+  return *reinterpret_cast<const float4*>(p);
+}
+
 // Device scratch allocated and freed in stream order (cudaMallocAsync / cudaFreeAsync).
 template <class T>
 class Scratch {

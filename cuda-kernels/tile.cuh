@@ -94,8 +94,8 @@ __device__ __forceinline__ void tile_product(TileShared& sh, const TileOperands&
     __syncthreads();
 #pragma unroll
     for (int tt = 0; tt < kTileK; ++tt) {
-      const float4 av = *reinterpret_cast<const float4*>(&sh.a[tt][4 * tr]);  // rows tr + 16 i
-      const float4 bv = *reinterpret_cast<const float4*>(&sh.b[tt][4 * tc]);  // columns tc + 16 j
+      const float4 av = load_float4(&sh.a[tt][4 * tr]);  // rows tr + 16 i
+      const float4 bv = load_float4(&sh.b[tt][4 * tc]);  // columns tc + 16 j
       const float a[4] = {av.x, av.y, av.z, av.w}, b[4] = {bv.x, bv.y, bv.z, bv.w};
 #pragma unroll
       for (int i = 0; i < 4; ++i)
@@ -113,8 +113,8 @@ __device__ __forceinline__ int wide_col(int j) { return (j / 4) * 32 + (static_c
 
 // The 4 + 4 values of a shared row that wide_row / wide_col pick, as two float4 reads.
 __device__ __forceinline__ void wide_fragment(const float* row, int lane4, float out[8]) {
-  const float4 lo = *reinterpret_cast<const float4*>(row + lane4);
-  const float4 hi = *reinterpret_cast<const float4*>(row + 32 + lane4);
+  const float4 lo = load_float4(row + lane4);
+  const float4 hi = load_float4(row + 32 + lane4);
   out[0] = lo.x, out[1] = lo.y, out[2] = lo.z, out[3] = lo.w;
   out[4] = hi.x, out[5] = hi.y, out[6] = hi.z, out[7] = hi.w;
 }

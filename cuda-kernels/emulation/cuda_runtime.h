@@ -6,6 +6,8 @@
 // segfaults, as it would fault on a GPU machine). Not thread-safe across host threads beyond one
 // launch at a time (launches are serialized).
 #pragma once
+#define IRK_CUDA_EMULATOR 1  // device code may add checks a GPU does in hardware
+
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -136,6 +138,9 @@ long launches();
 // True for null and for pointers into device memory; a kernel given any other pointer would fault.
 bool device_pointer_ok(const void* p);
 void report_host_pointer(const char* kernel, int arg);
+// A vector read (float4: 16 bytes) from an address that is not a multiple of its size: a GPU stops
+// the kernel with cudaErrorMisalignedAddress; the emulator names the kernel and aborts.
+[[noreturn]] void misaligned_vector_read(const void* p, int bytes);
 
 template <class T>
 void check_arg(const char* kernel, int index, const T& v) {

@@ -73,6 +73,7 @@ long g_launches = 0;
 // Whether work was queued since the last wait: a sync with nothing queued returns at once on real
 // hardware, so only a sync with something pending counts as a host wait.
 bool g_pending = false;
+const char* g_kernel = "(no kernel)";  // the running launch, for reports from device code
 // IRKIT_CUDA_EMU_TRACE=1: one stderr line per launch, memset and host wait.
 const bool g_trace = [] {
   const char* v = std::getenv("IRKIT_CUDA_EMU_TRACE");
@@ -437,6 +438,13 @@ void audit_blocks(Scheduler& s, const Config& c, int threads, const char* kernel
 
 }  // namespace
 
+void misaligned_vector_read(const void* p, int bytes) {
+  char detail[96];
+  std::snprintf(detail, sizeof detail, "a %d-byte vector read at %p, not %d-byte aligned", bytes, p, bytes);
+  report("%s: %s", g_kernel, detail);
+  std::abort();  // a GPU's misaligned-address error is sticky: the context is lost
+}
+
 void run_grid(const Config& c, const char* kernel, void (*body)(void*), void* arg) {
   const uint64_t threads = uint64_t(c.block.x) * c.block.y * c.block.z;
   if (threads == 0 || threads > kMaxThreads || c.block.z > 64 || c.grid.x == 0 || c.grid.y == 0 ||
@@ -448,6 +456,7 @@ void run_grid(const Config& c, const char* kernel, void (*body)(void*), void* ar
   ++g_launches;
   g_pending = true;
   trace("launch", kernel);
+  g_kernel = kernel;
   Scheduler& s = sched();
   s.ensure(static_cast<int>(threads));
   s.body = body;

@@ -1,6 +1,7 @@
 // Tests of irkit's CUDA emulator itself: it must run correct kernels correctly and report the
 // bugs it exists to find (a race, a divergent barrier, a host pointer given to a kernel, a host
-// read of device memory, a write past an allocation, a bad launch configuration or copy). Compiled only for the emulator.
+// read of device memory, a write past an allocation, a misaligned vector read, a bad launch
+// configuration or copy). Compiled only for the emulator.
 #include <cuda_runtime.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "common.cuh"  // load_float4
 #include "emulator_test_util.h"
 
 namespace {
@@ -68,6 +70,12 @@ __global__ void shared_garbage_kernel(int* out) {
   __shared__ int sh[4];
   out[blockIdx.x * 4 + threadIdx.x] = sh[threadIdx.x];
   sh[threadIdx.x] = 7;
+}
+
+// Reads 4 floats at `offset` floats into `in` as one float4.
+__global__ void float4_kernel(const float* in, int offset, float* out) {
+  const float4 v = irk::cuda::load_float4(in + offset);
+  out[0] = v.x + v.y + v.z + v.w;
 }
 
 // Writes one element past the end of an n-element buffer.
@@ -191,6 +199,19 @@ void test_overflow_stops() {
 
 }  // namespace
 
+// A float4 read must be 16-byte aligned: an aligned one reads its 4 values, a misaligned one stops
+// the program naming the kernel (a GPU faults with cudaErrorMisalignedAddress).
+void test_misaligned_float4_stops() {
+  float* in = device_copy(std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8});
+  float* out = device_copy(std::vector<float>(1, 0.f));
+  float4_kernel<<<1, 1, 0, nullptr>>>(in, 4, out);
+  EXPECT(cudaGetLastError() == cudaSuccess);
+  EXPECT(host_copy(out, 1)[0] == 26.f);
+  EXPECT(child_dies_of(SIGABRT, [&] { float4_kernel<<<1, 1, 0, nullptr>>>(in, 1, out); }));
+  cudaFree(in);
+  cudaFree(out);
+}
+
 int main() {
   setenv("IRKIT_CUDA_EMU_AUDIT", "1", 1);  // read at the first launch
   test_block_sum();
@@ -201,6 +222,7 @@ int main() {
   test_bad_launches();
   test_host_read_faults();
   test_overflow_stops();
+  test_misaligned_float4_stops();
   std::printf("%s (%d failures)\n", g_failures ? "FAILED" : "emulator test passed", g_failures);
   return g_failures ? 1 : 0;
 }

@@ -222,19 +222,14 @@ int main(int argc, char** argv) {
     for (int r = 0; r < kRotate; ++r) gpu.batches.push_back(device_batch(in[static_cast<size_t>(r)], *dev[static_cast<size_t>(r)]));
     // The CPU twin's host buffers, only where it is timed.
     const bool with_cpu = !streamed && B <= cpu_max_b;
-    std::vector<float> h_out, h_loss(1), h_grad, h_gw;
-    std::vector<int64_t> h_kidx;
+    auto host_size = [&](int64_t count) { return with_cpu ? static_cast<size_t>(count) : size_t{0}; };
+    std::vector<float> h_out(host_size(B * B)), h_loss(1), h_grad(host_size(B * d)), h_gw(host_size(d * C));
+    std::vector<int64_t> h_kidx(host_size(B * k));
     irk_mined* h_mined = nullptr;
-    Side host{cpu, {}, nullptr, h_loss.data(), nullptr, nullptr, w.data(), nullptr, nullptr};
-    if (with_cpu) {
-      h_out.resize(static_cast<size_t>(B * B));
-      h_grad.resize(static_cast<size_t>(B * d));
-      h_gw.resize(w.size());
-      h_kidx.resize(static_cast<size_t>(B * k));
-      irk_mined_create(&h_mined);
-      host = Side{cpu, {}, h_out.data(), h_loss.data(), h_grad.data(), h_kidx.data(), w.data(), h_gw.data(), h_mined};
+    if (with_cpu) irk_mined_create(&h_mined);
+    Side host{cpu, {}, h_out.data(), h_loss.data(), h_grad.data(), h_kidx.data(), w.data(), h_gw.data(), h_mined};
+    if (with_cpu)
       for (int r = 0; r < kRotate; ++r) host.batches.push_back(host_batch(in[static_cast<size_t>(r)]));
-    }
 
     double gemm = median_ms(stream, reps, [&](int r) { return gemm_into(dev[r]->x.ptr(), B, d, 0, B, out.ptr()); });
     using Call = std::function<bool(const Side&, int)>;
@@ -243,15 +238,15 @@ int main(int argc, char** argv) {
       const double t = median_ms(stream, reps, [&](int r) { return fn(gpu, r); });
       const double tc = with_cpu ? cpu_median_ms(cpu_reps, [&](int r) { return fn(host, r); }) : 0.0;
       if (t < 0 || tc < 0) any_failed = true;
-      char kernel[32], cpu_cols[64];
-      std::snprintf(kernel, sizeof kernel, t < 0 ? "failed" : "%.4f", t);
+      char gpu_cols[96], cpu_cols[64];
+      if (t < 0) std::snprintf(gpu_cols, sizeof gpu_cols, "failed | %.4f | -", gemm);
+      else std::snprintf(gpu_cols, sizeof gpu_cols, "%.4f | %.4f | %.2f", t, gemm, t / gemm);
       if (!with_cpu) std::snprintf(cpu_cols, sizeof cpu_cols, "- | -");
-      else if (tc < 0 || t < 0) std::snprintf(cpu_cols, sizeof cpu_cols, "%s | -", tc < 0 ? "failed" : "");
+      else if (tc < 0) std::snprintf(cpu_cols, sizeof cpu_cols, "failed | -");
+      else if (t < 0) std::snprintf(cpu_cols, sizeof cpu_cols, "%.3f | -", tc);
       else std::snprintf(cpu_cols, sizeof cpu_cols, "%.3f | %.1f", tc, tc / t);
-      if (t < 0) std::snprintf(buf, sizeof buf, "| %s | %lld | %lld | failed | %.4f | - | %s |", name.c_str(),
-                               static_cast<long long>(B), static_cast<long long>(d), gemm, cpu_cols);
-      else std::snprintf(buf, sizeof buf, "| %s | %lld | %lld | %s | %.4f | %.2f | %s |", name.c_str(),
-                         static_cast<long long>(B), static_cast<long long>(d), kernel, gemm, t / gemm, cpu_cols);
+      std::snprintf(buf, sizeof buf, "| %s | %lld | %lld | %s | %s |", name.c_str(), static_cast<long long>(B),
+                    static_cast<long long>(d), gpu_cols, cpu_cols);
       line(buf);
     };
     auto pair_loss = [&](const char* name, const std::function<irk_status(const Side&, const irk_batch*, irk_loss_out*)>& fn) {

@@ -26,10 +26,7 @@ final class ComputeDevice {
   }
 
   static ComputeDevice of(String name, String lossDevice) {
-    if (name.equals("cpu")) {
-      kernelsOnGpu(name, lossDevice, 0);
-      return new ComputeDevice(null, false);
-    }
+    if (name.equals("cpu")) return new ComputeDevice(null, kernelsOnGpu(name, lossDevice, 0)); // false, or refused
     if (!name.equals("cuda")) throw new IllegalArgumentException("--device must be cpu or cuda, got '" + name + "'");
     if (!torch.cuda_is_available())
       throw new IllegalArgumentException("--device cuda: LibTorch sees no CUDA device (GPU builds need 'mvn -Pcuda' and CUDA 13.1 + cuDNN 9)");
@@ -63,6 +60,14 @@ final class ComputeDevice {
 
   boolean kernelsOnGpu() {
     return kernelsOnGpu;
+  }
+
+  /**
+   * The context irkit's kernels run in: CUDA device 0 (LibTorch's default, where the embeddings are)
+   * when they run on the GPU, else a CPU context with the given threads.
+   */
+  Context kernelContext(int cpuThreads) {
+    return kernelsOnGpu ? Context.cuda(0) : Context.cpu(cpuThreads);
   }
 
   /** A tensor the kernels read or train (labels, classifier weights) where they run. */

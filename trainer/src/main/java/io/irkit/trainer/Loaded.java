@@ -31,7 +31,7 @@ final class Loaded implements AutoCloseable {
   static Loaded open(Path ckpt, TrainOptions o) throws IOException {
     if (o.threads > 0) torch.set_num_threads(o.threads);
     ComputeDevice device = ComputeDevice.of(o.device, o.lossDevice);
-    Context ctx = device.kernelsOnGpu() ? Context.cuda(0) : Context.cpu(o.threads); // evaluation's kNN
+    Context ctx = device.kernelContext(o.threads); // evaluation's kNN
     DataPipeline data = new DataPipeline(o);
     EmbeddingModel model = Models.build(new ModelSpec(o.arch, o.weights, o.embeddingDim, o.seed));
     LossSetup loss = new LossSetup(o, data.split().numTrainClasses(), model.embeddingDim(), o.seed, device);

@@ -25,8 +25,8 @@ public final class TrainStep implements AutoCloseable {
   /** Phases of {@link #run(Tensor, Tensor, long[])}: indices into its nanos array. */
   public static final int FORWARD = 0, LOSS = 1, BACKWARD = 2, OPTIMIZER = 3, PHASES = 4;
 
-  final Context ctx; // all --threads: evaluation (kNN over a split)
-  final Context lossCtx; // the step's miner and loss: CUDA (--loss-device) or CPU, see kernelThreads
+  final Context ctx; // evaluation's kNN over a split: CUDA (--loss-device) or all --threads
+  final Context lossCtx; // the step's miner and loss: ctx, or fewer CPU threads (see kernelThreads)
   final ComputeDevice device;
   final EmbeddingModel model;
   final LossSetup loss;
@@ -45,13 +45,12 @@ public final class TrainStep implements AutoCloseable {
     // 2-thread small-CNN backward 105 ms with it, 25 ms in PyTorch (single-threaded BLAS).
     openblas.blas_set_num_threads(1);
     torch.manual_seed(o.seed);
-    ctx = Context.cpu(o.threads);
+    ctx = device.kernelContext(o.threads);
     model = Models.build(new ModelSpec(o.arch, o.weights, o.embeddingDim, o.seed));
     device.place(model);
     loss = new LossSetup(o, numTrainClasses, model.embeddingDim(), o.seed, device);
     int kernelThreads = kernelThreads(o.batchSize, model.embeddingDim(), threads(o.threads));
-    if (device.kernelsOnGpu()) lossCtx = Context.cuda(0); // LibTorch's default CUDA device holds the embeddings
-    else lossCtx = kernelThreads == threads(o.threads) ? ctx : Context.cpu(kernelThreads);
+    lossCtx = ctx.isCuda() || kernelThreads == threads(o.threads) ? ctx : Context.cpu(kernelThreads);
     TensorVector params = new TensorVector();
     for (Tensor p : model.parameters()) params.push_back(p);
     optimizer = Optimizers.create(o.optimizer, params, o.lr, o.weightDecay, o.momentum);

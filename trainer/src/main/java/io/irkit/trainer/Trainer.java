@@ -146,7 +146,7 @@ final class Trainer implements AutoCloseable {
   }
 
   RetrievalMetrics.Result evaluate(java.util.List<io.irkit.trainer.data.Sample> samples) {
-    return Evaluation.metrics(device.kernelsOnGpu() ? step.lossCtx : ctx, data.embed(model, device, samples), o.recallKs);
+    return Evaluation.metrics(ctx, data.embed(model, device, samples), o.recallKs);
   }
 
   private static Map<String, Object> record(String type, int epoch, long step, Map<String, Object> values) {

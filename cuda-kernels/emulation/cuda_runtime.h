@@ -34,6 +34,7 @@ typedef enum cudaError {
   cudaErrorInvalidDevicePointer = 17,
   cudaErrorNoDevice = 100,
   cudaErrorInvalidDevice = 101,
+  cudaErrorLaunchOutOfResources = 701,
   cudaErrorLaunchFailure = 719,
 } cudaError_t;
 
@@ -124,6 +125,9 @@ struct Config {
   dim3 block;
   size_t shared_bytes = 0;
   cudaStream_t stream = nullptr;
+  // The kernel's __launch_bounds__ (0: none): a GPU refuses a block of more threads, since the
+  // compiler fitted the kernel's registers to that many.
+  int max_threads = 0;
 };
 
 // Runs body(arg) once per thread of the grid (emulator.cpp). `kernel` names it in error reports.
@@ -149,7 +153,8 @@ void check_arg(const char* kernel, int index, const T& v) {
 }
 
 // kernel<<<grid, block, shared, stream>>>(args) becomes launch({grid, block, shared, stream},
-// "kernel", [&](auto&&... a) { kernel(a...); })(args): the lambda lets template kernels deduce.
+// "kernel", [&](auto&&... a) { kernel(a...); }, bound)(args): the lambda lets template kernels
+// deduce; bound is the __launch_bounds__ of a kernel defined in the same file, else 0.
 template <class F>
 struct Launch {
   Config config;
@@ -167,7 +172,8 @@ struct Launch {
   }
 };
 template <class F>
-Launch<F> launch(Config config, const char* name, F kernel) {
+Launch<F> launch(Config config, const char* name, F kernel, int max_threads = 0) {
+  config.max_threads = max_threads;
   return Launch<F>{config, name, kernel};
 }
 

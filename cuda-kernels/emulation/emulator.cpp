@@ -452,6 +452,12 @@ void run_grid(const Config& c, const char* kernel, void (*body)(void*), void* ar
     set_error(cudaErrorInvalidConfiguration);
     return;
   }
+  if (c.max_threads > 0 && threads > static_cast<uint64_t>(c.max_threads)) {
+    std::fprintf(stderr, "irkit CUDA emulator: %s: a block of %llu threads, past its __launch_bounds__(%d)\n", kernel,
+                 static_cast<unsigned long long>(threads), c.max_threads);
+    set_error(cudaErrorLaunchOutOfResources);
+    return;
+  }
   DeviceCall call;
   ++g_launches;
   g_pending = true;
@@ -514,6 +520,7 @@ const char* cudaGetErrorString(cudaError_t err) {
     case cudaErrorInvalidDevicePointer: return "invalid device pointer";
     case cudaErrorNoDevice: return "no CUDA-capable device is detected";
     case cudaErrorInvalidDevice: return "invalid device ordinal";
+    case cudaErrorLaunchOutOfResources: return "too many resources requested for launch";
     case cudaErrorLaunchFailure: return "unspecified launch failure (emulator: see stderr)";
   }
   return "unknown error";

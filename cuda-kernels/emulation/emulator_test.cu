@@ -1,7 +1,7 @@
 // Tests of irkit's CUDA emulator itself: it must run correct kernels correctly and report the
 // bugs it exists to find (a race, a divergent barrier, a host pointer given to a kernel, a host
 // read of device memory, a write past an allocation, a misaligned vector read, a bad launch
-// configuration or copy). Compiled only for the emulator.
+// configuration, a block past its __launch_bounds__, or a bad copy). Compiled only for the emulator.
 #include <cuda_runtime.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -63,6 +63,7 @@ __global__ void atomic_count_kernel(int* counter, unsigned long long* lowest) {
 }
 
 __global__ void write_kernel(int* out) { out[threadIdx.x] = static_cast<int>(threadIdx.x); }
+__global__ void __launch_bounds__(2) bounded_write_kernel(int* out) { out[threadIdx.x] = 7; }
 
 // Reads its shared slot before writing it: what a block finds there is garbage, never what the
 // previous block left.
@@ -166,6 +167,12 @@ void test_bad_launches() {
   write_kernel<<<1, 2048, 0, nullptr>>>(dout);
   EXPECT(cudaGetLastError() == cudaErrorInvalidConfiguration);
   EXPECT(cudaGetLastError() == cudaSuccess);  // not sticky
+  bounded_write_kernel<<<1, 4, 0, nullptr>>>(dout);  // more threads than its __launch_bounds__
+  EXPECT(cudaGetLastError() == cudaErrorLaunchOutOfResources);
+  bounded_write_kernel<<<1, 2, 0, nullptr>>>(dout);
+  EXPECT(cudaGetLastError() == cudaSuccess);
+  const std::vector<int> bounded = host_copy(dout, 4);
+  EXPECT(bounded[0] == 7 && bounded[1] == 7 && bounded[2] == 0 && bounded[3] == 0);
   std::vector<int> host(4);
   write_kernel<<<1, 4, 0, nullptr>>>(host.data());
   EXPECT(cudaGetLastError() == cudaErrorLaunchFailure);

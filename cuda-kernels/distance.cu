@@ -60,7 +60,7 @@ struct Epilogue {
 // One 64 x 64 tile in either thread layout (tile.cuh). The products go through shared memory so
 // that the epilogue (a loop, not 16 or 64 inlined copies of distance_value) walks the tile row by
 // row with consecutive threads on consecutive columns.
-template <bool Wide>
+template <bool Wide, bool Fused>
 __device__ __forceinline__ void gemm_tile(const TileOperands& op, const Epilogue& e) {
   constexpr int kThreadsHere = Wide ? kWideThreads : kTileThreads;
   __shared__ union {
@@ -70,14 +70,14 @@ __device__ __forceinline__ void gemm_tile(const TileOperands& op, const Epilogue
   const int64_t r0 = static_cast<int64_t>(blockIdx.y) * kTile, c0 = static_cast<int64_t>(blockIdx.x) * kTile;
   if constexpr (Wide) {
     float acc[8][8];
-    tile_product_wide(sh.slabs, op, r0, c0, acc);  // both end with a barrier: the slabs are free
+    tile_product_wide<Fused>(sh.slabs, op, r0, c0, acc);  // both end with a barrier: the slabs are free
 #pragma unroll
     for (int i = 0; i < 8; ++i)
 #pragma unroll
       for (int j = 0; j < 8; ++j) sh.out[wide_row(i)][wide_col(j)] = acc[i][j];
   } else {
     float acc[4][4];
-    tile_product(sh.slabs, op, r0, c0, acc);
+    tile_product<Fused>(sh.slabs, op, r0, c0, acc);
     const int tr = threadIdx.x / 16, tc = threadIdx.x % 16;
 #pragma unroll
     for (int i = 0; i < 4; ++i)
@@ -102,8 +102,14 @@ __device__ __forceinline__ void gemm_tile(const TileOperands& op, const Epilogue
   }
 }
 
-__global__ void __launch_bounds__(kTileThreads) gemm_kernel(TileOperands op, Epilogue e) { gemm_tile<false>(op, e); }
-__global__ void __launch_bounds__(kWideThreads) gemm_wide_kernel(TileOperands op, Epilogue e) { gemm_tile<true>(op, e); }
+__global__ void __launch_bounds__(kTileThreads) gemm_kernel(TileOperands op, Epilogue e) { gemm_tile<false, false>(op, e); }
+__global__ void __launch_bounds__(kWideThreads) gemm_wide_kernel(TileOperands op, Epilogue e) {
+  gemm_tile<true, false>(op, e);
+}
+__global__ void __launch_bounds__(kTileThreads) gemm_fma_kernel(TileOperands op, Epilogue e) { gemm_tile<false, true>(op, e); }
+__global__ void __launch_bounds__(kWideThreads) gemm_wide_fma_kernel(TileOperands op, Epilogue e) {
+  gemm_tile<true, true>(op, e);
+}
 
 // Below this many tiles the wide layout (2 warps a tile) leaves most of a large GPU's schedulers idle:
 // B = 1024 gives 256 tiles, its n x d backward at d = 512 128 tiles, on 132 SMs.
@@ -117,9 +123,16 @@ bool use_wide_tiles(int64_t tiles) {
 void launch_gemm(cudaStream_t s, const TileOperands& op, const Epilogue& e) {
   if (op.R > int64_t{65535} * kTile) fail(IRK_ERR_UNSUPPORTED, "CUDA: %lld rows exceed this kernel's grid", static_cast<long long>(op.R));
   dim3 grid(static_cast<unsigned>((op.C + kTile - 1) / kTile), static_cast<unsigned>((op.R + kTile - 1) / kTile));
-  if (use_wide_tiles(static_cast<int64_t>(grid.x) * grid.y)) {
+  const bool wide = use_wide_tiles(static_cast<int64_t>(grid.x) * grid.y);
+  if (wide && fused_products()) {
+    gemm_wide_fma_kernel<<<grid, kWideThreads, 0, s>>>(op, e);
+    IRK_LAUNCHED("gemm_wide_fma_kernel");
+  } else if (wide) {
     gemm_wide_kernel<<<grid, kWideThreads, 0, s>>>(op, e);
     IRK_LAUNCHED("gemm_wide_kernel");
+  } else if (fused_products()) {
+    gemm_fma_kernel<<<grid, kTileThreads, 0, s>>>(op, e);
+    IRK_LAUNCHED("gemm_fma_kernel");
   } else {
     gemm_kernel<<<grid, kTileThreads, 0, s>>>(op, e);
     IRK_LAUNCHED("gemm_kernel");
@@ -202,6 +215,11 @@ void prepare_one(cudaStream_t s, const irk_distance& dist, bool cdist_mm, const 
 }
 
 }  // namespace
+
+bool fused_products() {
+  static const bool on = env_switch("IRKIT_CUDA_FMA") == 1;
+  return on;
+}
 
 void gemm(cudaStream_t s, const TileOperands& op, float* out, int64_t ldo, bool accumulate) {
   if (op.R <= 0 || op.C <= 0) return;

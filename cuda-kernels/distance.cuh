@@ -76,6 +76,11 @@ class GradTargets {
 // output of `op`, by tile.cuh's product: the plain GEMM the classifier and proxy twins use.
 void gemm(cudaStream_t s, const TileOperands& op, float* out, int64_t ldo, bool accumulate = false);
 
+// IRKIT_CUDA_FMA=1 (read once): the dense products and kNN fuse each multiply-add (tile_mac), half
+// the arithmetic instructions. A measurement switch, off by default: the distances then differ from
+// the CPU twin's in the last bits, so mining and ranking can differ at near ties.
+bool fused_products();
+
 // Chain rule through F.normalize for `rows` rows: out = (g - y (y.g)) / |x| when |x| > eps, else
 // g / eps (math::unit_backward), with y the unit rows and norms the |x| before normalizing.
 void normalize_backward(cudaStream_t s, const float* g, const float* y, const float* norms, int64_t rows, int64_t d,

@@ -37,7 +37,8 @@ struct Knn {
 // A (query, part)'s partial list: the heap cpu/knn.cpp keeps in each output row.
 using Heap = math::BoundedHeap;
 
-__global__ void __launch_bounds__(kWideThreads) knn_partial_kernel(Knn a) {
+template <bool Fused>
+__device__ __forceinline__ void knn_partial(const Knn& a) {
   __shared__ TileShared sh;
   __shared__ float products[kTile][kTile + 1];  // [query][reference] of the current tile
   const int64_t q0 = static_cast<int64_t>(blockIdx.x) * kTile;
@@ -52,7 +53,7 @@ __global__ void __launch_bounds__(kWideThreads) knn_partial_kernel(Knn a) {
   const TileOperands op{a.a, a.d, 1, a.y, 1, a.d, a.n, r_hi, a.d};
   for (int64_t c0 = r_lo; c0 < r_hi; c0 += kTile) {
     float acc[8][8];
-    tile_product_wide(sh, op, q0, c0, acc);
+    tile_product_wide<Fused>(sh, op, q0, c0, acc);
 #pragma unroll
     for (int i = 0; i < 8; ++i)
 #pragma unroll
@@ -78,6 +79,9 @@ __global__ void __launch_bounds__(kWideThreads) knn_partial_kernel(Knn a) {
     a.part_len[slot] = heap.size;
   }
 }
+
+__global__ void __launch_bounds__(kWideThreads) knn_partial_kernel(Knn a) { knn_partial<false>(a); }
+__global__ void __launch_bounds__(kWideThreads) knn_partial_fma_kernel(Knn a) { knn_partial<true>(a); }
 
 // Per query: the k best of its parts' sorted lists (ties by lower index, as ranks_before).
 __global__ void knn_merge_kernel(Knn a, int64_t* out_idx, float* out_val) {
@@ -138,8 +142,13 @@ void knn(const irk_context& ctx, const irk_distance& dist, const float* query, i
   Knn a{tile_left(p, form), p.y, value_args(dist, p, form, d), n, m, d, k, self, !is_l2(dist.kind), chunk,
         static_cast<int>(parts), part_key.get(), part_idx.get(), part_len.get()};
   dim3 grid(static_cast<unsigned>(qtiles), static_cast<unsigned>(parts));
-  knn_partial_kernel<<<grid, kWideThreads, 0, s>>>(a);
-  IRK_LAUNCHED("knn_partial_kernel");
+  if (fused_products()) {
+    knn_partial_fma_kernel<<<grid, kWideThreads, 0, s>>>(a);
+    IRK_LAUNCHED("knn_partial_fma_kernel");
+  } else {
+    knn_partial_kernel<<<grid, kWideThreads, 0, s>>>(a);
+    IRK_LAUNCHED("knn_partial_kernel");
+  }
   knn_merge_kernel<<<grid_for(n, 128), 128, 0, s>>>(a, out_indices, out_values);
   IRK_LAUNCHED("knn_merge_kernel");
 }

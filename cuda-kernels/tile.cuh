@@ -2,7 +2,9 @@
 // through shared memory in slabs of 16 t. Operands are strided views (A(r, t) = A[r * a_r + t * a_t]),
 // so one kernel serves X Y^T, C Y and C^T X. Every element sums t in order from 0, each product
 // rounded and then added (dmath::mul_add_rn, never fused): exactly dmath::dot_seq, the reference
-// sgemm cpu/distance.cpp reproduces. Two thread layouts, both reading shared memory as float4:
+// sgemm cpu/distance.cpp reproduces. Fused = true makes each step one fused multiply-add instead
+// (half the arithmetic instructions; results then differ from the CPU twin in the last bits).
+// Two thread layouts, both reading shared memory as float4:
 //   tile_product       256 threads, a 4 x 4 register block each at rows tr + 16 i, columns
 //                      tc + 16 j (tr = thread / 16, tc = thread % 16); the slab is stored
 //                      permuted so that those 4 rows (columns) are adjacent. Many warps per tile:
@@ -27,6 +29,12 @@ constexpr int kTileThreads = 256;
 constexpr int kWideThreads = 64;
 constexpr int kTileLd = kTile + 4;  // row stride: float4-aligned rows; a slab's stores conflict at most 4-way
 static_assert(kTileLd % 4 == 0, "float4 reads need 16-byte aligned rows");
+
+// One step of a product sum: acc + a * b, rounded twice (the CPU twin's order) or once (Fused).
+template <bool Fused>
+__device__ __forceinline__ float tile_mac(float a, float b, float acc) {
+  return Fused ? dmath::fma_rn(a, b, acc) : dmath::mul_add_rn(a, b, acc);
+}
 
 struct TileShared {
   alignas(16) float a[kTileK][kTileLd];  // a[t][r]
@@ -78,6 +86,7 @@ struct Slab {
 };
 
 // acc[i][j] = out(r0 + tr + 16 i, c0 + tc + 16 j). All kTileThreads threads of the block must call.
+template <bool Fused = false>
 __device__ __forceinline__ void tile_product(TileShared& sh, const TileOperands& op, int64_t r0, int64_t c0,
                                              float acc[4][4]) {
   const int tr = threadIdx.x / 16, tc = threadIdx.x % 16;
@@ -100,7 +109,7 @@ __device__ __forceinline__ void tile_product(TileShared& sh, const TileOperands&
 #pragma unroll
       for (int i = 0; i < 4; ++i)
 #pragma unroll
-        for (int j = 0; j < 4; ++j) acc[i][j] = dmath::mul_add_rn(a[i], b[j], acc[i][j]);
+        for (int j = 0; j < 4; ++j) acc[i][j] = tile_mac<Fused>(a[i], b[j], acc[i][j]);
     }
     __syncthreads();
   }
@@ -120,6 +129,7 @@ __device__ __forceinline__ void wide_fragment(const float* row, int lane4, float
 }
 
 // acc[i][j] = out(r0 + wide_row(i), c0 + wide_col(j)). All kWideThreads threads of the block must call.
+template <bool Fused = false>
 __device__ __forceinline__ void tile_product_wide(TileShared& sh, const TileOperands& op, int64_t r0, int64_t c0,
                                                   float acc[8][8]) {
   const int ar = (static_cast<int>(threadIdx.x) / 8) * 4, bc = (static_cast<int>(threadIdx.x) % 8) * 4;
@@ -146,7 +156,7 @@ __device__ __forceinline__ void tile_product_wide(TileShared& sh, const TileOper
 #pragma unroll
       for (int i = 0; i < 8; ++i)
 #pragma unroll
-        for (int j = 0; j < 8; ++j) acc[i][j] = dmath::mul_add_rn(a[i], b[j], acc[i][j]);
+        for (int j = 0; j < 8; ++j) acc[i][j] = tile_mac<Fused>(a[i], b[j], acc[i][j]);
     }
     __syncthreads();
   }

@@ -2,11 +2,12 @@
 # On a bare GPU machine (nvcc, cmake, a C++ compiler; no Java, no network): builds libirkit with the
 # CUDA twins for the local GPU only, runs irkit-check (every CUDA kernel against its CPU twin), then
 # irkit-bench (CUDA events, kernel / SGEMM table), then irkit-check's small shapes under
-# compute-sanitizer memcheck, then the dense products' two tile layouts at B = 1024 and 4096.
+# compute-sanitizer memcheck, then the dense products' variants (two tile layouts, plain or fused
+# multiply-adds) at B = 1024 and 4096.
 #
-# Output ($OUT when set, else bench/gpu/out; 7 files, since a device run brings back at most 8):
-#   build.log, check.log (all shapes, then the streamed path), bench.log (main run, then the two
-#   layouts), table.md, table-wide-tiles-0.md, table-wide-tiles-1.md, sanitizer.log.
+# Output ($OUT when set, else bench/gpu/out; 6 files, since a device run brings back at most 8):
+#   build.log, check.log (all shapes, then the streamed path), bench.log (all irkit-bench runs),
+#   table.md (the main table), table-products.md (the variants' tables), sanitizer.log.
 # Every step's time limit comes out of one budget (RUN_BUDGET seconds, 480 by default), so the whole
 # run ends within it; a step with too little time left is skipped and says so. Exits non-zero if the
 # build fails, a check fails or stops at its limit, the bench fails, or memcheck reports an error.
@@ -134,18 +135,27 @@ else
 fi
 
 # The dense products' two tile layouts, each forced, at a shape on either side of the size threshold
-# that picks between them (cuda-kernels/distance.cu, kWideMinTiles). Informative only.
+# that picks between them (cuda-kernels/distance.cu, kWideMinTiles), with plain and with fused
+# multiply-adds (IRKIT_CUDA_FMA=1; the fused run also times the kNN). Informative only.
 if [ "$bench_build_status" -eq 0 ]; then
-  for wide in 0 1; do
-    t=$(limit 40 $((wide == 0 ? 10 : 0)))
+  : >"$out/table-products.md"
+  for variant in "0 0" "1 0" "0 1" "1 1"; do
+    read -r wide fma <<<"$variant"
+    name="IRKIT_CUDA_WIDE_TILES=$wide IRKIT_CUDA_FMA=$fma"
+    t=$(limit 40 0)
     if [ "$t" -eq 0 ]; then
-      echo "layout comparison (IRKIT_CUDA_WIDE_TILES=$wide) skipped: the budget is spent" | tee -a "$out/bench.log"
+      echo "products with $name skipped: the budget is spent" | tee -a "$out/bench.log"
       continue
     fi
-    echo "== IRKIT_CUDA_WIDE_TILES=$wide" >>"$out/bench.log"
-    IRKIT_CUDA_WIDE_TILES=$wide timeout "$t" "$tools/irkit-bench" --require-device --shapes 1024:512,4096:512 \
-      --stream-shape 0:0 --knn-shape 0:0 --cpu-max-b 0 --out "$out/table-wide-tiles-$wide.md" >>"$out/bench.log" 2>&1
-    note "layout comparison (IRKIT_CUDA_WIDE_TILES=$wide)" "$?" "$t" | tee -a "$out/bench.log"
+    knn="0:0"
+    [ "$variant" = "1 1" ] && knn="100000:128"
+    printf '\n## %s\n\n' "$name" >>"$out/table-products.md"
+    echo "== $name" >>"$out/bench.log"
+    IRKIT_CUDA_WIDE_TILES=$wide IRKIT_CUDA_FMA=$fma timeout "$t" "$tools/irkit-bench" --require-device \
+      --shapes 1024:512,4096:512 --stream-shape 0:0 --knn-shape "$knn" --cpu-max-b 0 --out "$out/products.tmp" \
+      >>"$out/bench.log" 2>&1
+    note "products with $name" "$?" "$t" | tee -a "$out/bench.log"
+    [ -f "$out/products.tmp" ] && cat "$out/products.tmp" >>"$out/table-products.md" && rm -f "$out/products.tmp"
   done
 fi
 

@@ -775,8 +775,8 @@ void check_half_batches(const Env& env, const Case& c, const Inputs& in) {
 
 void run_case(const Env& env, const Case& c, std::mt19937_64& rng) {
   const auto t0 = std::chrono::steady_clock::now();
-  // Large float batches cluster around class centres, so the miners keep few pairs (as on trained
-  // embeddings) rather than nearly all of n * m.
+  // Large float batches cluster around class centres, so the miners keep a few pairs (as on
+  // embeddings in training) rather than nearly all of n * m.
   Inputs in = make_inputs(c.n, c.d, c.mpc, c.m, c.exact, rng, c.n >= 2048 && !c.exact);
   DevInputs dev(in);
   if (!g_streamed) {

@@ -58,6 +58,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
   private final long seed;
   private final int epoch;
   private final ExecutorService pool;
+  private final List<Thread> workers = new ArrayList<>(); // guarded by itself
   private final ArrayDeque<Future<Loaded>> pending = new ArrayDeque<>();
   private Map<Long, int[]> classMembers;
   private int submitted, consumed;
@@ -80,6 +81,9 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     this.pool = Executors.newFixedThreadPool(options.workers(), r -> {
       Thread t = new Thread(r, "irkit-loader-" + n.incrementAndGet());
       t.setDaemon(true);
+      synchronized (workers) {
+        workers.add(t);
+      }
       return t;
     });
     while (submitted < this.batches.size() && pending.size() < options.prefetch()) submitNext();
@@ -166,7 +170,20 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     pending.clear();
     pool.shutdownNow();
     try {
-      if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+      // The pool terminates once its tasks are done, a moment before its threads have exited: join
+      // them too, so that no worker outlives close().
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      boolean stopped = pool.awaitTermination(30, TimeUnit.SECONDS);
+      List<Thread> started;
+      synchronized (workers) {
+        started = List.copyOf(workers);
+      }
+      for (Thread t : started) {
+        long left = deadline - System.nanoTime();
+        if (left > 0) TimeUnit.NANOSECONDS.timedJoin(t, left);
+        stopped &= !t.isAlive();
+      }
+      if (!stopped) {
         System.getLogger(BatchLoader.class.getName()).log(System.Logger.Level.WARNING,
             "batch loader workers did not stop within 30 s");
       }

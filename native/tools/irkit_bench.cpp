@@ -18,6 +18,7 @@
 //                    [--cpu-max-b B] [--cpu-reps N] [--require-device]
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -297,10 +298,15 @@ int main(int argc, char** argv) {
     miner("ms_miner cosine", ms_miner);
     irk_tuples kept{};
     if (irk_mined_view(mined, &kept) == IRK_OK) {
+      // Ordered (anchor, other) pairs of one batch; every rotation has the same class sizes.
+      std::map<int64_t, int64_t> class_size;
+      for (int64_t l : in[0].xl) ++class_size[l];
+      int64_t positives = 0;
+      for (const auto& [label, size] : class_size) positives += size * (size - 1);
       std::snprintf(buf, sizeof buf, "\nB = %lld, d = %lld: the MS miner kept %lld of %lld positive and %lld of %lld negative pairs.",
                     static_cast<long long>(B), static_cast<long long>(d), static_cast<long long>(kept.n_pos),
-                    static_cast<long long>(B * (kPerClass - 1)), static_cast<long long>(kept.n_neg),
-                    static_cast<long long>(B * (B - kPerClass)));
+                    static_cast<long long>(positives), static_cast<long long>(kept.n_neg),
+                    static_cast<long long>(B * (B - 1) - positives));
       mining += buf;
     }
     miner("batch_hard_miner cosine", batch_hard);
